@@ -1,0 +1,85 @@
+/**
+ * A client for GPT-OSS models (gpt-oss-20b, gpt-oss-120b) served by vLLM,
+ * Ollama, llama.cpp's llama-server or LM Studio through their
+ * OpenAI-compatible API. Chat completions, streamed or not, with the model's
+ * reasoning kept apart from its answer; a context window that is checked and
+ * trimmed before each request; typed errors; logs that never show a secret.
+ *
+ * Web-standard APIs only (`fetch`, `ReadableStream`, `TextDecoderStream`,
+ * `AbortSignal`): the same module runs in Deno, edge runtimes, Node, Bun and
+ * browsers, with no dependency.
+ *
+ * @example Streaming an answer
+ * ```ts
+ * import { GptOssClient } from "@gptoss/client";
+ * import { startMockServer } from "@gptoss/client/testing";
+ *
+ * await using server = await startMockServer(); // or a real server's URL
+ * const client = new GptOssClient({ baseUrl: server.url });
+ * const stream = client.streamResponse([
+ *   { role: "system", content: "Answer briefly." },
+ *   { role: "user", content: "Why is the sky blue?" },
+ * ]);
+ * for await (const delta of stream) {
+ *   if (delta.content) console.log(delta.content);
+ * }
+ * ```
+ *
+ * @module
+ */
+
+export { GptOssClient } from "./src/client.ts";
+export type { ClientSettings } from "./src/client.ts";
+export { ChatStream } from "./src/chat_stream.ts";
+export { DEFAULT_CONFIG } from "./src/config.ts";
+export type { ContextOverflow, GptOssConfig } from "./src/config.ts";
+export type { RequestOptions } from "./src/request_options.ts";
+export type { ModelInfo } from "./src/models.ts";
+export type {
+  AssistantMessage,
+  ChatChoice,
+  ChatCompletion,
+  ChatMessage,
+  ContentPart,
+  FinishReason,
+  Role,
+  StreamDelta,
+  ToolCall,
+  ToolCallDelta,
+  TruncationInfo,
+  Usage,
+} from "./src/types.ts";
+
+export { estimateTokens, estimatingTokenizer } from "./src/context/estimate.ts";
+export { countMessageTokens, messageTokens } from "./src/context/count.ts";
+export type { CountOptions } from "./src/context/count.ts";
+export { validateContext } from "./src/context/validate.ts";
+export type { ContextCheck } from "./src/context/validate.ts";
+export { truncateMessages } from "./src/context/truncate.ts";
+export type { TruncationResult } from "./src/context/truncate.ts";
+export type { ContextOptions } from "./src/context/window.ts";
+export type { Tokenizer } from "./src/context/tokenizer.ts";
+
+export {
+  AbortError,
+  ApiError,
+  ConfigError,
+  ConnectionError,
+  ContextSizeError,
+  GptOssError,
+  InvalidMessageError,
+  InvalidResponseError,
+  TimeoutError,
+} from "./src/errors.ts";
+export type {
+  ApiErrorDetails,
+  ContextSizeDetails,
+  GptOssErrorOptions,
+  TimeoutLimit,
+} from "./src/errors.ts";
+
+export { createConsoleLogger, silentLogger } from "./src/logger.ts";
+export type { LogData, Logger, LogLevel } from "./src/logger.ts";
+
+export { SseParser, SseParserStream } from "./src/sse.ts";
+export type { SseEvent } from "./src/sse.ts";

@@ -1,0 +1,237 @@
+/**
+ * A streamed chat completion: iterate it for deltas as they arrive, or ask it
+ * for the assembled completion. The request starts on first use; leaving the
+ * `for await` loop early cancels it.
+ *
+ * @module
+ */
+
+import { normaliseCompletion } from "./completion.ts";
+import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
+import { GptOssError, InvalidResponseError } from "./errors.ts";
+import { ChatEventDecoder } from "./event_decoder.ts";
+import { bodyFailure, type OpenResponse, parseJson } from "./http.ts";
+import type { ChatCompletion, StreamDelta, TruncationInfo } from "./types.ts";
+
+/** Starts the request behind a stream; called once, on first use. */
+export type StreamOpener = () => Promise<OpenResponse>;
+
+/**
+ * A streamed chat completion, returned by `GptOssClient.streamResponse`.
+ * It can be iterated once; {@link ChatStream.completion} works before, during
+ * or after the iteration.
+ *
+ * @example Printing reasoning and answer as they arrive
+ * ```ts
+ * import { GptOssClient } from "@gptoss/client";
+ * import { startMockServer } from "@gptoss/client/testing";
+ *
+ * await using server = await startMockServer();
+ * const client = new GptOssClient({ baseUrl: server.url });
+ * const stream = client.streamResponse([{ role: "user", content: "Hello" }]);
+ * for await (const delta of stream) {
+ *   if (delta.reasoning) console.error(delta.reasoning);
+ *   if (delta.content) console.log(delta.content);
+ * }
+ * const completion = await stream.completion();
+ * console.log(completion.choices[0].finish_reason); // "stop"
+ * ```
+ */
+export class ChatStream implements AsyncIterable<StreamDelta> {
+  /** Present when the client dropped old messages to fit the context window. */
+  readonly truncation?: TruncationInfo;
+  readonly #open: StreamOpener;
+  readonly #url: string;
+  #started = false;
+  readonly #result: Promise<ChatCompletion>;
+  #resolve!: (completion: ChatCompletion) => void;
+  #reject!: (error: unknown) => void;
+
+  /**
+   * Wraps a request that has not started yet; `GptOssClient.streamResponse` creates these.
+   *
+   * @param open Starts the request.
+   * @param url The request's URL as it may be shown.
+   * @param truncation What the client dropped to fit the context window.
+   */
+  constructor(open: StreamOpener, url: string, truncation?: TruncationInfo) {
+    this.#open = open;
+    this.#url = url;
+    if (truncation) this.truncation = truncation;
+    this.#result = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // Handled here so that a failure nobody asked for is not an unhandled rejection.
+    this.#result.catch(() => {});
+  }
+
+  /**
+   * The deltas, in order. Leaving the loop early cancels the request.
+   *
+   * @returns An iterator over the stream's deltas.
+   * @throws {GptOssError} Once: a second iteration is a mistake.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<StreamDelta> {
+    if (this.#started) {
+      throw new GptOssError(
+        "This ChatStream has already been read. Call completion() for its result, or start a new request.",
+      );
+    }
+    this.#started = true;
+    return this.#run();
+  }
+
+  /**
+   * The assembled completion, in the same shape `generateResponse` returns.
+   * Reads the stream itself when nobody iterates it. If the caller stopped
+   * reading early, it resolves to what arrived, marked `incomplete`.
+   *
+   * @returns The completion.
+   * @throws {GptOssError} The error that ended the stream, with what arrived in `partial`.
+   */
+  completion(): Promise<ChatCompletion> {
+    if (!this.#started) {
+      this.#started = true;
+      (async () => {
+        for await (const _ of this.#run()) {
+          /* each delta is also accumulated */
+        }
+      })().catch(() => {/* the same error rejects the result */});
+    }
+    return this.#result;
+  }
+
+  async *#run(): AsyncGenerator<StreamDelta, void, undefined> {
+    const decoder = new ChatEventDecoder();
+    const partial = () =>
+      decoder.accumulator.empty ? undefined : decoder.accumulator.result(true);
+    let opened: OpenResponse;
+    try {
+      opened = await this.#open();
+    } catch (error) {
+      this.#reject(error);
+      throw error;
+    }
+    const { response, watchdog } = opened;
+    const contentType = response.headers.get("content-type") ?? "";
+    if (contentType.includes("json") || contentType.startsWith("text/html")) {
+      yield* this.#runWholeBody(opened, contentType);
+      return;
+    }
+    const reader = response.body!.pipeThrough(new TextDecoderStream())
+      .getReader();
+    let settled = false;
+    try {
+      while (true) {
+        let read: ReadableStreamReadResult<string>;
+        try {
+          read = await reader.read();
+        } catch (cause) {
+          throw withPartial(bodyFailure(watchdog, this.#url, cause), partial());
+        }
+        if (read.done) break;
+        watchdog.touch();
+        let deltas: StreamDelta[];
+        try {
+          deltas = decoder.feed(read.value);
+        } catch (error) {
+          throw withPartial(error, partial());
+        }
+        for (const delta of deltas) yield delta;
+        if (decoder.done) break;
+      }
+      if (!decoder.end()) {
+        throw withPartial(
+          new InvalidResponseError(
+            "The stream ended before its end (no [DONE] and no finish reason).",
+          ),
+          decoder.accumulator.result(true),
+        );
+      }
+      settled = true;
+      this.#resolve(decoder.accumulator.result());
+    } catch (error) {
+      settled = true;
+      this.#reject(error);
+      throw error;
+    } finally {
+      watchdog.dispose();
+      if (!settled) {
+        // The caller left the loop early: stop the request, keep what arrived.
+        watchdog.abort();
+        this.#resolve(decoder.accumulator.result(true));
+      }
+      // Frees the socket; after [DONE] there is nothing left to read.
+      reader.cancel().catch(() => {});
+    }
+  }
+
+  /**
+   * A server that ignored `stream: true` and answered with one JSON body, or
+   * a proxy's HTML page with a 200 status.
+   */
+  async *#runWholeBody(
+    { response, watchdog }: OpenResponse,
+    contentType: string,
+  ): AsyncGenerator<StreamDelta> {
+    let completion: ChatCompletion;
+    try {
+      let raw: string;
+      try {
+        raw = await response.text();
+      } catch (cause) {
+        throw bodyFailure(watchdog, this.#url, cause);
+      } finally {
+        watchdog.dispose();
+      }
+      if (contentType.startsWith("text/html")) {
+        throw new InvalidResponseError(
+          "The server answered with an HTML page instead of an event stream.",
+          excerpt(raw),
+        );
+      }
+      const body = parseJson(raw, contentType);
+      if (readServerError(body)) {
+        throw errorFromBody(
+          { status: response.status, url: this.#url },
+          excerpt(raw),
+          body,
+        );
+      }
+      completion = normaliseCompletion(body, raw);
+    } catch (error) {
+      this.#reject(error);
+      throw error;
+    }
+    this.#resolve(completion);
+    const [choice] = completion.choices;
+    const { message } = choice;
+    const delta: StreamDelta = {};
+    if (message.reasoning) delta.reasoning = message.reasoning;
+    if (message.content) delta.content = message.content;
+    if (message.tool_calls) {
+      delta.toolCalls = message.tool_calls.map((call, index) => ({
+        index,
+        ...call,
+      }));
+    }
+    if (choice.finish_reason) delta.finishReason = choice.finish_reason;
+    if (completion.usage) delta.usage = completion.usage;
+    yield delta;
+  }
+}
+
+/** Attaches what arrived to a typed error; wraps anything else first. */
+function withPartial(
+  error: unknown,
+  partial: ChatCompletion | undefined,
+): GptOssError {
+  const typed = error instanceof GptOssError
+    ? error
+    : new GptOssError(`Reading the stream failed: ${String(error)}`, {
+      cause: error,
+    });
+  if (partial && !typed.partial) typed.partial = partial;
+  return typed;
+}

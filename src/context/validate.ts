@@ -1,0 +1,63 @@
+/**
+ * Whether a conversation fits the context window with room for the answer.
+ *
+ * @module
+ */
+
+import type { ChatMessage } from "../types.ts";
+import { countMessageTokens } from "./count.ts";
+import { type ContextOptions, resolveContextWindow } from "./window.ts";
+
+/**
+ * The verdict of {@link validateContext}.
+ *
+ * @example
+ * ```ts
+ * import type { ContextCheck } from "@gptoss/client";
+ * const say = (c: ContextCheck) => c.fits ? "ok" : `${-c.available} tokens too many`;
+ * ```
+ */
+export interface ContextCheck {
+  /** The prompt's tokens, template overhead included. */
+  promptTokens: number;
+  /** The tokens the prompt may use: `maxContextSize - maxTokens`. */
+  budget: number;
+  /** `budget - promptTokens`: what is left; negative when the prompt is too long. */
+  available: number;
+  /** Whether the prompt plus `maxTokens` fits `maxContextSize`. */
+  fits: boolean;
+}
+
+/**
+ * Checks that a conversation plus the tokens reserved for the answer fits the
+ * context window.
+ *
+ * @param messages The conversation.
+ * @param options The window; 8192 tokens with 2048 for the answer by default.
+ * @returns The prompt's tokens, the budget, what is left, and whether it fits.
+ * @throws {ConfigError} For a wrong window.
+ *
+ * @example
+ * ```ts
+ * import { validateContext } from "@gptoss/client";
+ * const check = validateContext([{ role: "user", content: "Hi" }], {
+ *   maxContextSize: 8192,
+ *   maxTokens: 2048,
+ * });
+ * console.log(check.fits, check.available);
+ * ```
+ */
+export function validateContext(
+  messages: readonly ChatMessage[],
+  options: ContextOptions = {},
+): ContextCheck {
+  const window = resolveContextWindow(options);
+  const promptTokens = countMessageTokens(messages, window);
+  const available = window.budget - promptTokens;
+  return {
+    promptTokens,
+    budget: window.budget,
+    available,
+    fits: available >= 0,
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * Per-call options: any sampling field of the configuration can be
+ * overridden for one request, checked with the same rules.
+ *
+ * @module
+ */
+
+import {
+  checkContextOverflow,
+  checkHeaders,
+  checkKnownKeys,
+  checkNonEmptyString,
+  checkPositiveInteger,
+  checkRange,
+  checkTimeout,
+  checkTokenBudget,
+  type ContextOverflow,
+} from "./config.ts";
+import { ConfigError } from "./errors.ts";
+
+/**
+ * Options for one request; each overrides the client's configuration.
+ *
+ * @example A deterministic, short answer
+ * ```ts
+ * import type { RequestOptions } from "@gptoss/client";
+ * const options: RequestOptions = { temperature: 0, maxTokens: 256, seed: 1 };
+ * ```
+ */
+export interface RequestOptions {
+  /** The model id. */
+  model?: string;
+  /** Sampling temperature, 0 to 2. */
+  temperature?: number;
+  /** The most tokens to generate, reasoning included. */
+  maxTokens?: number;
+  /** Nucleus sampling, 0 to 1. */
+  topP?: number;
+  /** Text that ends generation. */
+  stop?: string | string[];
+  /** A seed for reproducible sampling, where the server supports it. */
+  seed?: number;
+  /** Milliseconds to wait for the headers, then for each piece of a stream. */
+  timeout?: number;
+  /** What to do when the conversation does not fit the context window. */
+  contextOverflow?: ContextOverflow;
+  /** Cancels the request. */
+  signal?: AbortSignal;
+  /** Extra headers for this request. */
+  headers?: Record<string, string>;
+  /** Extra fields for the request body, sent as they are (server-specific options). */
+  extraBody?: Record<string, unknown>;
+}
+
+const OPTION_KEYS: ReadonlySet<string> = new Set([
+  "model",
+  "temperature",
+  "maxTokens",
+  "topP",
+  "stop",
+  "seed",
+  "timeout",
+  "contextOverflow",
+  "signal",
+  "headers",
+  "extraBody",
+]);
+
+/** The client's values that per-call options override. */
+export interface RequestDefaults {
+  model?: string;
+  temperature: number;
+  maxTokens: number;
+  maxContextSize: number;
+  timeout: number;
+  contextOverflow: ContextOverflow;
+}
+
+/** Options checked and merged with the client's values. */
+export interface ResolvedRequest {
+  model?: string;
+  maxTokens: number;
+  timeout: number;
+  contextOverflow: ContextOverflow;
+  signal?: AbortSignal;
+  headers: Record<string, string>;
+  /** Sampling fields in the wire's names. */
+  sampling: Record<string, unknown>;
+}
+
+/**
+ * @param options The caller's options.
+ * @param defaults The client's values.
+ * @returns The merged request settings.
+ * @throws {ConfigError} For an unknown option or a wrong value.
+ */
+export function resolveRequestOptions(
+  options: RequestOptions | undefined,
+  defaults: RequestDefaults,
+): ResolvedRequest {
+  checkKnownKeys("options", options, OPTION_KEYS);
+  const o = options ?? {};
+  const maxTokens = o.maxTokens === undefined
+    ? defaults.maxTokens
+    : checkPositiveInteger("options.maxTokens", o.maxTokens);
+  checkTokenBudget(maxTokens, defaults.maxContextSize);
+  const sampling: Record<string, unknown> = {
+    temperature: o.temperature === undefined
+      ? defaults.temperature
+      : checkRange("options.temperature", o.temperature, 0, 2),
+    max_tokens: maxTokens,
+  };
+  if (o.topP !== undefined) {
+    sampling.top_p = checkRange("options.topP", o.topP, 0, 1);
+  }
+  if (o.seed !== undefined) {
+    if (!Number.isSafeInteger(o.seed)) {
+      throw new ConfigError("options.seed", o.seed, "a whole number");
+    }
+    sampling.seed = o.seed;
+  }
+  if (o.stop !== undefined) sampling.stop = checkStop(o.stop);
+  if (o.extraBody !== undefined) {
+    if (
+      o.extraBody === null || typeof o.extraBody !== "object" ||
+      Array.isArray(o.extraBody)
+    ) {
+      throw new ConfigError(
+        "options.extraBody",
+        o.extraBody,
+        "an object of body fields",
+      );
+    }
+    Object.assign(sampling, o.extraBody);
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new ConfigError("options.signal", o.signal, "an AbortSignal");
+  }
+  return {
+    model: o.model === undefined
+      ? defaults.model
+      : checkNonEmptyString("options.model", o.model),
+    maxTokens,
+    timeout: o.timeout === undefined
+      ? defaults.timeout
+      : checkTimeout("options.timeout", o.timeout),
+    contextOverflow: o.contextOverflow === undefined
+      ? defaults.contextOverflow
+      : checkContextOverflow("options.contextOverflow", o.contextOverflow),
+    ...(o.signal ? { signal: o.signal } : {}),
+    headers: o.headers === undefined
+      ? {}
+      : checkHeaders("options.headers", o.headers),
+    sampling,
+  };
+}
+
+function checkStop(stop: unknown): string | string[] {
+  if (typeof stop === "string") return stop;
+  if (Array.isArray(stop) && stop.every((s) => typeof s === "string")) {
+    return stop;
+  }
+  throw new ConfigError(
+    "options.stop",
+    stop,
+    "a string or an array of strings",
+  );
+}

@@ -1,0 +1,202 @@
+/**
+ * A server-sent events parser that follows the WHATWG "interpreting an event
+ * stream" rules exactly: lines end in LF, CR or CRLF (a CRLF may be split
+ * across two chunks), a leading BOM is dropped once, lines starting with `:`
+ * are comments, several `data:` lines join with LF, one space after the colon
+ * is removed, and an event is dispatched at a blank line only if it had data.
+ * An event left without its blank line at the end of the stream is not
+ * dispatched, as in a browser.
+ *
+ * Spec: https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+ *
+ * @module
+ */
+
+/**
+ * One dispatched event.
+ *
+ * @example
+ * ```ts
+ * import type { SseEvent } from "@gptoss/client";
+ * const done = (event: SseEvent) => event.data === "[DONE]";
+ * ```
+ */
+export interface SseEvent {
+  /** The data lines, joined by LF. */
+  data: string;
+  /** The `event:` field; `""` when absent (a browser would call it "message"). */
+  event: string;
+  /** The last event id seen so far in the stream; `""` when none. */
+  id: string;
+}
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * A push parser: feed it decoded text as it arrives, it calls `onEvent` for
+ * each complete event. It keeps only the unfinished line between calls.
+ *
+ * @example
+ * ```ts
+ * import { SseParser } from "@gptoss/client";
+ * const events: string[] = [];
+ * const parser = new SseParser((data) => events.push(data));
+ * parser.feed("data: hel");
+ * parser.feed("lo\r\n\r\ndata: [DONE]\n\n");
+ * console.log(events); // ["hello", "[DONE]"]
+ * ```
+ */
+export class SseParser {
+  readonly #onEvent: (data: string, event: string, id: string) => void;
+  #line = ""; // the unfinished line carried over from the previous chunk
+  #data = "";
+  #hasData = false;
+  #event = "";
+  #id = "";
+  #started = false;
+  #afterCR = false; // the previous chunk ended with CR: a leading LF completes a CRLF
+
+  /**
+   * Creates a parser.
+   *
+   * @param onEvent Called with each event's data, type and last event id.
+   */
+  constructor(onEvent: (data: string, event: string, id: string) => void) {
+    this.#onEvent = onEvent;
+  }
+
+  /**
+   * Parses the next piece of the stream.
+   *
+   * @param chunk Decoded text, split anywhere.
+   */
+  feed(chunk: string): void {
+    let start = 0;
+    const length = chunk.length;
+    if (!this.#started) {
+      if (length === 0) return;
+      this.#started = true;
+      if (chunk.charCodeAt(0) === 0xfeff) start = 1;
+    }
+    if (this.#afterCR && start < length) {
+      this.#afterCR = false;
+      if (chunk.charCodeAt(start) === LF) start++;
+    }
+    // Positions of the next LF and CR, searched again only once passed, so a
+    // stream without CR costs one failed search per chunk, not one per line.
+    let nextLF = chunk.indexOf("\n", start);
+    let nextCR = chunk.indexOf("\r", start);
+    while (start < length) {
+      if (nextLF !== -1 && nextLF < start) nextLF = chunk.indexOf("\n", start);
+      if (nextCR !== -1 && nextCR < start) nextCR = chunk.indexOf("\r", start);
+      const end = nextCR === -1
+        ? nextLF
+        : nextLF === -1
+        ? nextCR
+        : Math.min(nextLF, nextCR);
+      if (end === -1) {
+        this.#line += start === 0 ? chunk : chunk.slice(start);
+        return;
+      }
+      const piece = chunk.slice(start, end);
+      if (this.#line) {
+        this.#processLine(this.#line + piece);
+        this.#line = "";
+      } else this.#processLine(piece);
+      start = end + 1;
+      if (chunk.charCodeAt(end) === CR) {
+        if (start === length) this.#afterCR = true;
+        else if (chunk.charCodeAt(start) === LF) start++;
+      }
+    }
+  }
+
+  /**
+   * Ends the stream.
+   *
+   * @returns `true` when data arrived that no blank line dispatched (the
+   * stream was cut in the middle of an event), `false` otherwise.
+   */
+  end(): boolean {
+    const cut = this.#hasData || this.#line !== "";
+    this.#line = "";
+    this.#data = "";
+    this.#hasData = false;
+    this.#event = "";
+    return cut;
+  }
+
+  #processLine(line: string): void {
+    if (line === "") {
+      if (this.#hasData) {
+        const data = this.#data;
+        const event = this.#event;
+        this.#data = "";
+        this.#hasData = false;
+        this.#event = "";
+        this.#onEvent(data, event, this.#id);
+      } else this.#event = "";
+      return;
+    }
+    const colon = line.indexOf(":");
+    if (colon === 0) return; // a comment
+    let field: string;
+    let value: string;
+    if (colon === -1) {
+      field = line;
+      value = "";
+    } else {
+      field = line.slice(0, colon);
+      value = line.charCodeAt(colon + 1) === 32
+        ? line.slice(colon + 2)
+        : line.slice(colon + 1);
+    }
+    switch (field) {
+      case "data":
+        if (this.#hasData) this.#data += "\n" + value;
+        else {
+          this.#data = value;
+          this.#hasData = true;
+        }
+        break;
+      case "event":
+        this.#event = value;
+        break;
+      case "id":
+        if (!value.includes("\0")) this.#id = value;
+        break;
+        // "retry" and unknown fields are ignored: nothing reconnects here.
+    }
+  }
+}
+
+/**
+ * The parser as a `TransformStream` from decoded text to events.
+ *
+ * @example
+ * ```ts
+ * import { SseParserStream } from "@gptoss/client";
+ * const body = new Response("data: a\n\ndata: b\n\n").body!;
+ * const events = body.pipeThrough(new TextDecoderStream()).pipeThrough(new SseParserStream());
+ * for await (const event of events) console.log(event.data); // a, then b
+ * ```
+ */
+export class SseParserStream extends TransformStream<string, SseEvent> {
+  constructor() {
+    let parser: SseParser;
+    super({
+      start(controller) {
+        parser = new SseParser((data, event, id) =>
+          controller.enqueue({ data, event, id })
+        );
+      },
+      transform(chunk) {
+        parser.feed(chunk);
+      },
+      flush() {
+        parser.end();
+      },
+    });
+  }
+}

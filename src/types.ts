@@ -1,0 +1,254 @@
+/**
+ * The shapes that cross the wire: chat messages as OpenAI-compatible servers
+ * take them, and completions as they return them. Field names stay in the
+ * wire's snake_case so that a message can be sent back unchanged.
+ *
+ * @module
+ */
+
+/**
+ * Who wrote a message. GPT-OSS servers render `system` (and `developer`) as
+ * the harmony developer message, `tool` as a function result.
+ *
+ * @example Narrowing a role
+ * ```ts
+ * import type { Role } from "@gptoss/client";
+ * const role: Role = "user";
+ * ```
+ */
+export type Role = "system" | "developer" | "user" | "assistant" | "tool";
+
+/**
+ * One part of a multi-part message content.
+ *
+ * @example A text part
+ * ```ts
+ * import type { ContentPart } from "@gptoss/client";
+ * const part: ContentPart = { type: "text", text: "Hello" };
+ * ```
+ */
+export type ContentPart =
+  | { type: "text"; text: string }
+  | { type: "image_url"; image_url: { url: string; detail?: string } };
+
+/**
+ * A function call requested by the model, in OpenAI's shape; `arguments` is
+ * the JSON text exactly as the model wrote it.
+ *
+ * @example A tool call
+ * ```ts
+ * import type { ToolCall } from "@gptoss/client";
+ * const call: ToolCall = {
+ *   id: "call_1",
+ *   type: "function",
+ *   function: { name: "get_weather", arguments: '{"city":"Oslo"}' },
+ * };
+ * ```
+ */
+export interface ToolCall {
+  /** The id that the matching `tool` message quotes as `tool_call_id`. */
+  id: string;
+  /** Always `"function"` for chat completions. */
+  type: "function";
+  /** The function's name and its arguments as JSON text. */
+  function: { name: string; arguments: string };
+}
+
+/**
+ * A chat message in OpenAI's shape.
+ *
+ * @example A short conversation
+ * ```ts
+ * import type { ChatMessage } from "@gptoss/client";
+ * const messages: ChatMessage[] = [
+ *   { role: "system", content: "Answer in one sentence." },
+ *   { role: "user", content: "What is a harmony channel?" },
+ * ];
+ * ```
+ */
+export interface ChatMessage {
+  /** Who wrote the message. */
+  role: Role;
+  /** The text, or parts; `null` only on an assistant message that calls tools. */
+  content: string | ContentPart[] | null;
+  /** An optional author name. */
+  name?: string;
+  /** The model's reasoning (GPT-OSS's analysis channel), on assistant messages. */
+  reasoning?: string;
+  /** The functions the assistant asked to call. */
+  tool_calls?: ToolCall[];
+  /** On a `tool` message: the id of the call it answers. */
+  tool_call_id?: string;
+}
+
+/**
+ * An assistant message as returned by the client: the final answer in
+ * `content`, the reasoning in `reasoning`, whichever field the server used.
+ *
+ * @example Reading an answer
+ * ```ts
+ * import type { AssistantMessage } from "@gptoss/client";
+ * function show(message: AssistantMessage): string {
+ *   return `${message.reasoning ?? ""}\n${message.content ?? ""}`;
+ * }
+ * ```
+ */
+export interface AssistantMessage extends ChatMessage {
+  /** Always `"assistant"`. */
+  role: "assistant";
+  /** The final answer; `null` when the model only called tools. */
+  content: string | null;
+}
+
+/**
+ * Token counts as the server reports them.
+ *
+ * @example Usage
+ * ```ts
+ * import type { Usage } from "@gptoss/client";
+ * const usage: Usage = { prompt_tokens: 12, completion_tokens: 30, total_tokens: 42 };
+ * ```
+ */
+export interface Usage {
+  /** Tokens in the rendered prompt. */
+  prompt_tokens: number;
+  /** Tokens generated, reasoning included. */
+  completion_tokens: number;
+  /** The sum of both. */
+  total_tokens: number;
+}
+
+/**
+ * Why generation stopped: `"stop"`, `"length"` (hit `max_tokens`),
+ * `"tool_calls"`, or whatever else a server sends.
+ *
+ * @example Checking for a cut-off answer
+ * ```ts
+ * import type { FinishReason } from "@gptoss/client";
+ * const cutOff = (reason: FinishReason | null) => reason === "length";
+ * ```
+ */
+export type FinishReason =
+  | "stop"
+  | "length"
+  | "tool_calls"
+  | "content_filter"
+  | (string & Record<never, never>);
+
+/**
+ * One choice of a completion.
+ *
+ * @example Reading the first choice
+ * ```ts
+ * import type { ChatChoice } from "@gptoss/client";
+ * const answer = (choice: ChatChoice) => choice.message.content;
+ * ```
+ */
+export interface ChatChoice {
+  /** The choice's position. */
+  index: number;
+  /** The assistant's message. */
+  message: AssistantMessage;
+  /** Why generation stopped, or `null` when the server did not say. */
+  finish_reason: FinishReason | null;
+}
+
+/**
+ * What the messages lost to fit the context window, when the client trimmed
+ * them before sending.
+ *
+ * @example Telling the user
+ * ```ts
+ * import type { TruncationInfo } from "@gptoss/client";
+ * const note = (t: TruncationInfo) => `dropped ${t.dropped.length} old messages`;
+ * ```
+ */
+export interface TruncationInfo {
+  /** The messages that were not sent, oldest first. */
+  dropped: ChatMessage[];
+  /** The estimated prompt tokens of what was sent. */
+  promptTokens: number;
+  /** The tokens the prompt could use: `maxContextSize - maxTokens`. */
+  budget: number;
+}
+
+/**
+ * A chat completion in OpenAI's shape, with two additions: `incomplete` on a
+ * completion assembled from a stream that broke, and `truncation` when the
+ * client dropped old messages to fit the context window.
+ *
+ * @example The answer and the reasoning
+ * ```ts
+ * import type { ChatCompletion } from "@gptoss/client";
+ * function print(completion: ChatCompletion) {
+ *   const { content, reasoning } = completion.choices[0].message;
+ *   console.log(reasoning, content);
+ * }
+ * ```
+ */
+export interface ChatCompletion {
+  /** The server's id for the completion. */
+  id: string;
+  /** Always `"chat.completion"`. */
+  object: "chat.completion";
+  /** Unix time in seconds. */
+  created: number;
+  /** The model that answered. */
+  model: string;
+  /** The choices; GPT-OSS servers return one. */
+  choices: ChatChoice[];
+  /** Token counts, when the server sent them. */
+  usage?: Usage;
+  /** `true` when the stream broke before its end: what arrived, nothing more. */
+  incomplete?: boolean;
+  /** Present when the client dropped old messages to fit the context window. */
+  truncation?: TruncationInfo;
+}
+
+/**
+ * A piece of a tool call as it arrives in a stream: the first piece of a call
+ * carries its `id` and name, the later ones more of the `arguments` text.
+ *
+ * @example Collecting argument text
+ * ```ts
+ * import type { ToolCallDelta } from "@gptoss/client";
+ * const text = (pieces: ToolCallDelta[]) =>
+ *   pieces.map((p) => p.function?.arguments ?? "").join("");
+ * ```
+ */
+export interface ToolCallDelta {
+  /** Which call this piece belongs to. */
+  index: number;
+  /** The call's id, on its first piece. */
+  id?: string;
+  /** `"function"`, on its first piece. */
+  type?: "function";
+  /** A piece of the name and of the arguments text. */
+  function?: { name?: string; arguments?: string };
+}
+
+/**
+ * What one stream event added. Only the fields that the event carried are
+ * set: `content` and `reasoning` are never empty strings.
+ *
+ * @example Printing a stream
+ * ```ts
+ * import type { StreamDelta } from "@gptoss/client";
+ * function write(delta: StreamDelta) {
+ *   if (delta.reasoning) console.error(delta.reasoning);
+ *   if (delta.content) console.log(delta.content);
+ * }
+ * ```
+ */
+export interface StreamDelta {
+  /** More of the final answer. */
+  content?: string;
+  /** More of the model's reasoning. */
+  reasoning?: string;
+  /** Pieces of tool calls. */
+  toolCalls?: ToolCallDelta[];
+  /** Why generation stopped, on the last content event. */
+  finishReason?: FinishReason;
+  /** Token counts, on the usage event. */
+  usage?: Usage;
+}

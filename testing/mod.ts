@@ -1,0 +1,36 @@
+/**
+ * A mock GPT-OSS server for tests and demos: a real HTTP server on 127.0.0.1
+ * that speaks the OpenAI-compatible wire format of vLLM, Ollama, llama-server
+ * and LM Studio, with scripted replies (faults included) and a record of the
+ * requests it got. Runs on Deno (it uses `Deno.serve`).
+ *
+ * @example Testing code that uses the client
+ * ```ts
+ * import { GptOssClient } from "@gptoss/client";
+ * import { chatCompletionStream, startMockServer } from "@gptoss/client/testing";
+ *
+ * await using server = await startMockServer();
+ * server.enqueue({ sse: chatCompletionStream({ reasoning: "2+2=4", content: "4" }), writes: "event" });
+ * const client = new GptOssClient({ baseUrl: server.url });
+ * const completion = await client.streamResponse([{ role: "user", content: "2+2?" }]).completion();
+ * console.log(completion.choices[0].message); // { role: "assistant", content: "4", reasoning: "2+2=4" }
+ * ```
+ *
+ * @module
+ */
+
+export { split, startMockServer } from "./mock_server.ts";
+export type {
+  MockReply,
+  MockServer,
+  MockServerOptions,
+  RecordedRequest,
+  WritePlan,
+} from "./mock_server.ts";
+export {
+  chatCompletionBody,
+  chatCompletionStream,
+  sseEvent,
+  tokenPieces,
+} from "./replies.ts";
+export type { AnswerSpec, ReasoningField } from "./replies.ts";

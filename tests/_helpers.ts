@@ -1,0 +1,67 @@
+// Shared test helpers: fixtures, a logger that records, byte streams split on purpose.
+import type { LogData, Logger } from "../mod.ts";
+import type { MockReply } from "../testing/mod.ts";
+
+/** A captured fixture: where it came from, and the reply to replay. */
+export interface Fixture extends MockReply {
+  source: string;
+  server: string;
+  notes?: string;
+}
+
+export async function loadFixture(name: string): Promise<Fixture> {
+  const text = await Deno.readTextFile(
+    new URL(`./fixtures/${name}`, import.meta.url),
+  );
+  const fixture = JSON.parse(text) as Fixture;
+  if (!fixture.source) {
+    throw new Error(`Fixture ${name} does not name its source.`);
+  }
+  return fixture;
+}
+
+export interface LogLine {
+  level: keyof Logger;
+  message: string;
+  data?: LogData;
+}
+
+/** A logger that keeps every line, at every level. */
+export function recordingLogger(): Logger & {
+  lines: LogLine[];
+  text(): string;
+} {
+  const lines: LogLine[] = [];
+  const at = (level: keyof Logger) => (message: string, data?: LogData) =>
+    lines.push({ level, message, ...(data === undefined ? {} : { data }) });
+  return {
+    lines,
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    text: () =>
+      lines.map((l) =>
+        `${l.level} ${l.message} ${JSON.stringify(l.data ?? {})}`
+      ).join("\n"),
+  };
+}
+
+/** A body stream that yields the given byte pieces, one per read. */
+export function byteStream(pieces: Uint8Array[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (i < pieces.length) controller.enqueue(pieces[i++]);
+      else controller.close();
+    },
+  });
+}
+
+/** A port on 127.0.0.1 where nothing listens (bound, then released). */
+export function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}

@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { type ChatMessage, ContextSizeError, GptOssClient } from "../mod.ts";
+import { startMockServer } from "../testing/mod.ts";
+import { recordingLogger } from "./_helpers.ts";
+
+const tokenizer = { count: (text: string) => text.length };
+
+function history(turns: number): ChatMessage[] {
+  const messages: ChatMessage[] = [{
+    role: "system",
+    content: "You are terse.",
+  }];
+  for (let i = 0; i < turns; i++) {
+    messages.push({ role: "user", content: `question ${i} `.padEnd(100, ".") });
+    messages.push({
+      role: "assistant",
+      content: `answer ${i} `.padEnd(100, "."),
+    });
+  }
+  messages.push({ role: "user", content: "And now?" });
+  return messages;
+}
+
+Deno.test("the client drops the oldest turns to fit the window, says so, and sends the rest", async () => {
+  await using server = await startMockServer();
+  const logger = recordingLogger();
+  const client = new GptOssClient({
+    baseUrl: server.url,
+    model: "m",
+    maxContextSize: 1000,
+    maxTokens: 200,
+    tokenizer,
+    logger,
+  });
+  const messages = history(10);
+  const completion = await client.generateResponse(messages);
+  const sent =
+    (server.requests[0].body as { messages: ChatMessage[] }).messages;
+  assert.deepEqual(sent[0], messages[0]);
+  assert.deepEqual(sent.at(-1), messages.at(-1));
+  assert.deepEqual(
+    sent.slice(1),
+    messages.slice(messages.length - sent.length + 1),
+  );
+  assert.equal(
+    completion.truncation!.dropped.length,
+    messages.length - sent.length,
+  );
+  assert.deepEqual(
+    completion.truncation!.dropped,
+    messages.slice(1, 1 + completion.truncation!.dropped.length),
+  );
+  assert.equal(completion.truncation!.budget, 800);
+  assert.ok(completion.truncation!.promptTokens <= 800);
+  const info = logger.lines.find((l) =>
+    l.level === "info" && l.message.startsWith("Dropped")
+  );
+  assert.match(
+    info!.message,
+    new RegExp(
+      `Dropped ${
+        completion.truncation!.dropped.length
+      } of ${messages.length} messages`,
+    ),
+  );
+
+  const stream = client.streamResponse(messages);
+  assert.deepEqual(stream.truncation, completion.truncation);
+  await stream.completion();
+  assert.deepEqual(
+    (server.requests[1].body as { messages: ChatMessage[] }).messages,
+    sent,
+  );
+});
+
+Deno.test("the client sends a conversation that fits unchanged, with no truncation", async () => {
+  await using server = await startMockServer();
+  const client = new GptOssClient({
+    baseUrl: server.url,
+    model: "m",
+    tokenizer,
+    maxContextSize: 100_000,
+  });
+  const messages = history(10);
+  const completion = await client.generateResponse(messages);
+  assert.equal(completion.truncation, undefined);
+  assert.deepEqual(
+    (server.requests[0].body as { messages: ChatMessage[] }).messages,
+    messages,
+  );
+});
+
+Deno.test("contextOverflow 'error' throws ContextSizeError with the counts, before any request", async () => {
+  await using server = await startMockServer();
+  const client = new GptOssClient({
+    baseUrl: server.url,
+    model: "m",
+    maxContextSize: 1000,
+    maxTokens: 200,
+    tokenizer,
+    contextOverflow: "error",
+  });
+  await assert.rejects(
+    client.generateResponse(history(10)),
+    (error: unknown) => {
+      assert.ok(error instanceof ContextSizeError);
+      assert.equal(error.maxContextSize, 1000);
+      assert.equal(error.maxTokens, 200);
+      assert.ok(error.promptTokens! > 800);
+      assert.match(
+        error.message,
+        /the prompt needs \d+ tokens plus 200 for the answer, the context window is 1000/,
+      );
+      return true;
+    },
+  );
+  assert.throws(() => client.streamResponse(history(10)), ContextSizeError);
+  // The policy can be changed per call.
+  await client.generateResponse(history(10), { contextOverflow: "truncate" });
+  assert.equal(server.requests.length, 1);
+});
+
+Deno.test("the client throws ContextSizeError when the latest user message alone cannot fit", async () => {
+  await using server = await startMockServer();
+  const client = new GptOssClient({
+    baseUrl: server.url,
+    model: "m",
+    maxContextSize: 1000,
+    maxTokens: 200,
+    tokenizer,
+  });
+  const messages: ChatMessage[] = [{ role: "user", content: "x".repeat(2000) }];
+  await assert.rejects(client.generateResponse(messages), ContextSizeError);
+  // A per-call maxTokens changes the budget.
+  const fits: ChatMessage[] = [{ role: "user", content: "x".repeat(800) }];
+  await assert.rejects(client.generateResponse(fits), ContextSizeError);
+  await client.generateResponse(fits, { maxTokens: 100 });
+  assert.equal(server.requests.length, 1);
+});
