@@ -70,13 +70,13 @@ export {
   InvalidMessageError,
   InvalidResponseError,
   TimeoutError,
-} from "./src/errors.ts";
+} from "./src/errors/mod.ts";
 export type {
   ApiErrorDetails,
   ContextSizeDetails,
   GptOssErrorOptions,
   TimeoutLimit,
-} from "./src/errors.ts";
+} from "./src/errors/mod.ts";
 
 export { createConsoleLogger, silentLogger } from "./src/logger.ts";
 export type { LogData, Logger, LogLevel } from "./src/logger.ts";

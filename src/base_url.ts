@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "./errors/mod.ts";
 
 /** A normalised base URL. */
 export interface ServerAddress {

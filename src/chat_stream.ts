@@ -8,7 +8,7 @@
 
 import { normaliseCompletion } from "./completion.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
-import { GptOssError, InvalidResponseError } from "./errors.ts";
+import { GptOssError, InvalidResponseError } from "./errors/mod.ts";
 import { ChatEventDecoder } from "./event_decoder.ts";
 import { bodyFailure, type OpenResponse, parseJson } from "./http.ts";
 import type { ChatCompletion, StreamDelta, TruncationInfo } from "./types.ts";

@@ -5,33 +5,17 @@
  * @module
  */
 
-import { parseBaseUrl } from "./base_url.ts";
 import { ChatStream } from "./chat_stream.ts";
+import { type ClientDefaults, resolveClientConfig } from "./client_config.ts";
 import { normaliseCompletion } from "./completion.ts";
-import {
-  checkConfigKeys,
-  checkContextOverflow,
-  checkHeaders,
-  checkLogger,
-  checkNonEmptyString,
-  checkPositiveInteger,
-  checkRange,
-  checkTimeout,
-  checkTokenBudget,
-  checkTokenizer,
-  DEFAULT_CONFIG,
-  type GptOssConfig,
-} from "./config.ts";
-import { estimatingTokenizer } from "./context/estimate.ts";
+import { checkTimeout, type GptOssConfig } from "./config.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
-import { ConfigError } from "./errors.ts";
 import { fitToContext } from "./fit_context.ts";
 import { type HttpContext, openRequest, requestJson } from "./http.ts";
-import { createConsoleLogger, type Logger } from "./logger.ts";
+import type { Logger } from "./logger.ts";
 import { assertValidMessages } from "./messages.ts";
 import { type ModelInfo, pickModel, readModelList } from "./models.ts";
-import { isCredentialHeader, Redactor } from "./redact.ts";
 import {
   type RequestOptions,
   type ResolvedRequest,
@@ -92,7 +76,7 @@ export class GptOssClient {
   readonly #http: HttpContext;
   readonly #logger: Logger;
   readonly #tokenizer: Tokenizer;
-  readonly #defaults: Omit<ClientSettings, "baseUrl" | "hasApiKey" | "model">;
+  readonly #defaults: ClientDefaults;
   readonly #hasApiKey: boolean;
   #model: string | undefined;
   #discovery: Promise<string> | undefined;
@@ -105,85 +89,14 @@ export class GptOssClient {
    * what it accepts.
    */
   constructor(config: GptOssConfig = {}) {
-    checkConfigKeys(config);
-    const address = parseBaseUrl(config.baseUrl ?? DEFAULT_CONFIG.baseUrl);
-    this.#root = address.root;
-    const maxContextSize = checkPositiveInteger(
-      "maxContextSize",
-      config.maxContextSize ?? DEFAULT_CONFIG.maxContextSize,
-    );
-    const maxTokens = checkPositiveInteger(
-      "maxTokens",
-      config.maxTokens ?? DEFAULT_CONFIG.maxTokens,
-    );
-    checkTokenBudget(maxTokens, maxContextSize);
-    this.#defaults = {
-      maxContextSize,
-      maxTokens,
-      temperature: checkRange(
-        "temperature",
-        config.temperature ?? DEFAULT_CONFIG.temperature,
-        0,
-        2,
-      ),
-      timeout: checkTimeout(
-        "timeout",
-        config.timeout ?? DEFAULT_CONFIG.timeout,
-      ),
-      contextOverflow: checkContextOverflow(
-        "contextOverflow",
-        config.contextOverflow ?? DEFAULT_CONFIG.contextOverflow,
-      ),
-    };
-    if (config.model !== undefined) {
-      this.#model = checkNonEmptyString("model", config.model);
-    }
-    const apiKey = config.apiKey === undefined
-      ? undefined
-      : checkApiKey(config.apiKey);
-    const headers = config.headers === undefined
-      ? {}
-      : checkHeaders("headers", config.headers);
-    if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-    else if (address.username || address.password) {
-      headers.authorization = `Basic ${
-        btoa(`${address.username ?? ""}:${address.password ?? ""}`)
-      }`;
-    }
-    this.#hasApiKey = apiKey !== undefined;
-    const secrets = [
-      apiKey,
-      address.password,
-      headers.authorization?.replace(/^\w+ /, ""),
-    ];
-    for (const [name, value] of Object.entries(headers)) {
-      if (isCredentialHeader(name)) secrets.push(value);
-    }
-    const redactor = new Redactor(secrets);
-    this.#logger = redactor.logger(
-      config.logger === undefined
-        ? createConsoleLogger("warn")
-        : checkLogger(config.logger),
-    );
-    this.#tokenizer = config.tokenizer === undefined
-      ? estimatingTokenizer
-      : checkTokenizer(config.tokenizer);
-    if (config.fetch !== undefined && typeof config.fetch !== "function") {
-      throw new ConfigError("fetch", config.fetch, "a fetch function");
-    }
-    this.#http = {
-      fetch: config.fetch ?? ((input, init) => fetch(input, init)),
-      logger: this.#logger,
-      redactor,
-      headers,
-    };
-    if (
-      apiKey && address.root.startsWith("http:") && !isLoopback(address.root)
-    ) {
-      this.#logger.warn(
-        `The API key will be sent over plain HTTP to ${address.display}; anyone on the network can read it. Use https, or a server on this machine.`,
-      );
-    }
+    const resolved = resolveClientConfig(config);
+    this.#root = resolved.root;
+    this.#defaults = resolved.defaults;
+    this.#model = resolved.model;
+    this.#http = resolved.http;
+    this.#logger = resolved.http.logger;
+    this.#tokenizer = resolved.tokenizer;
+    this.#hasApiKey = resolved.hasApiKey;
   }
 
   /** The configuration in effect, without the API key. */
@@ -431,22 +344,4 @@ export class GptOssClient {
       throw error;
     }
   }
-}
-
-function checkApiKey(value: unknown): string {
-  if (typeof value !== "string" || value === "" || /[\r\n\0]/.test(value)) {
-    // The value is not echoed: it is a secret.
-    throw new ConfigError(
-      "apiKey",
-      typeof value === "string" ? "(hidden)" : typeof value,
-      "a non-empty string without line breaks",
-    );
-  }
-  return value;
-}
-
-function isLoopback(root: string): boolean {
-  const host = new URL(root).hostname;
-  return host === "localhost" || host === "[::1]" || host.startsWith("127.") ||
-    host.endsWith(".localhost");
 }

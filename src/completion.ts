@@ -8,7 +8,7 @@
 
 import { readUsage } from "./chunk.ts";
 import { excerpt } from "./error_body.ts";
-import { InvalidResponseError } from "./errors.ts";
+import { InvalidResponseError } from "./errors/mod.ts";
 import { readReasoning } from "./reasoning_field.ts";
 import type {
   AssistantMessage,

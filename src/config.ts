@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "./errors/mod.ts";
 import type { Logger } from "./logger.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
 

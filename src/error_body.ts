@@ -18,7 +18,7 @@ import {
   ApiError,
   ContextSizeError,
   type GptOssErrorOptions,
-} from "./errors.ts";
+} from "./errors/mod.ts";
 
 /** How much of a body an error keeps. */
 export const BODY_EXCERPT_CHARS = 4096;

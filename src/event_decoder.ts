@@ -10,7 +10,7 @@
 import { CompletionAccumulator } from "./accumulator.ts";
 import { deltaFromChunk, isEmptyDelta } from "./chunk.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
-import { InvalidResponseError } from "./errors.ts";
+import { InvalidResponseError } from "./errors/mod.ts";
 import { SseParser } from "./sse.ts";
 import type { StreamDelta } from "./types.ts";
 

@@ -10,7 +10,7 @@ import type { ContextOverflow } from "./config.ts";
 import { countMessageTokens } from "./context/count.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
 import { truncateMessages } from "./context/truncate.ts";
-import { ContextSizeError } from "./errors.ts";
+import { ContextSizeError } from "./errors/mod.ts";
 import type { Logger } from "./logger.ts";
 import type { ChatMessage, TruncationInfo } from "./types.ts";
 

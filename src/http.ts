@@ -14,7 +14,7 @@ import {
   ConnectionError,
   type GptOssError,
   InvalidResponseError,
-} from "./errors.ts";
+} from "./errors/mod.ts";
 import type { Logger } from "./logger.ts";
 import type { Redactor } from "./redact.ts";
 import { RequestWatchdog } from "./watchdog.ts";

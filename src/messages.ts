@@ -5,7 +5,7 @@
  * @module
  */
 
-import { InvalidMessageError } from "./errors.ts";
+import { InvalidMessageError } from "./errors/mod.ts";
 import type { ChatMessage } from "./types.ts";
 
 const ROLES: ReadonlySet<string> = new Set([

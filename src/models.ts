@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ConfigError, InvalidResponseError } from "./errors.ts";
+import { ConfigError, InvalidResponseError } from "./errors/mod.ts";
 import { excerpt } from "./error_body.ts";
 
 /**

@@ -16,7 +16,7 @@ import {
   checkTokenBudget,
   type ContextOverflow,
 } from "./config.ts";
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "./errors/mod.ts";
 
 /**
  * Options for one request; each overrides the client's configuration.

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { AbortError } from "./errors.ts";
+import { AbortError } from "./errors/mod.ts";
 
 /**
  * @param promise The shared work.

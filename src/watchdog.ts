@@ -7,7 +7,7 @@
  * @module
  */
 
-import { AbortError, type GptOssError, TimeoutError } from "./errors.ts";
+import { AbortError, type GptOssError, TimeoutError } from "./errors/mod.ts";
 
 /** Watches one request. Call {@link RequestWatchdog.dispose} when it is over. */
 export class RequestWatchdog {

@@ -19,14 +19,10 @@
  * @module
  */
 
-export { split, startMockServer } from "./mock_server.ts";
-export type {
-  MockReply,
-  MockServer,
-  MockServerOptions,
-  RecordedRequest,
-  WritePlan,
-} from "./mock_server.ts";
+export { startMockServer } from "./mock_server.ts";
+export type { MockServer, MockServerOptions } from "./mock_server.ts";
+export type { MockReply, WritePlan } from "./mock_reply.ts";
+export type { RecordedRequest } from "./recorded_request.ts";
 export {
   chatCompletionBody,
   chatCompletionStream,

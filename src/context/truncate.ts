@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ContextSizeError } from "../errors.ts";
+import { ContextSizeError } from "../errors/mod.ts";
 import type { ChatMessage } from "../types.ts";
 import { messageTokens } from "./count.ts";
 import { CONVERSATION_OVERHEAD } from "./harmony_overhead.ts";

@@ -1,0 +1,154 @@
+/**
+ * Turns the caller's {@link GptOssConfig} into what a client runs on: every
+ * value checked, the base URL normalised, the credentials in headers, and a
+ * logger that cannot show them.
+ *
+ * @module
+ */
+
+import { parseBaseUrl } from "./base_url.ts";
+import {
+  checkConfigKeys,
+  checkContextOverflow,
+  checkHeaders,
+  checkLogger,
+  checkNonEmptyString,
+  checkPositiveInteger,
+  checkRange,
+  checkTimeout,
+  checkTokenBudget,
+  checkTokenizer,
+  type ContextOverflow,
+  DEFAULT_CONFIG,
+  type GptOssConfig,
+} from "./config.ts";
+import { estimatingTokenizer } from "./context/estimate.ts";
+import type { Tokenizer } from "./context/tokenizer.ts";
+import { ConfigError } from "./errors/mod.ts";
+import type { HttpContext } from "./http.ts";
+import { createConsoleLogger } from "./logger.ts";
+import { isCredentialHeader, Redactor } from "./redact.ts";
+
+/** The values that per-call options may override. */
+export interface ClientDefaults {
+  maxContextSize: number;
+  maxTokens: number;
+  temperature: number;
+  timeout: number;
+  contextOverflow: ContextOverflow;
+}
+
+/** A configuration checked and ready to use. */
+export interface ClientConfig {
+  /** The base URL without `/v1`, a trailing slash or credentials. */
+  root: string;
+  defaults: ClientDefaults;
+  model?: string;
+  /** The fetch, the redacting logger, the redactor and the headers. */
+  http: HttpContext;
+  tokenizer: Tokenizer;
+  hasApiKey: boolean;
+}
+
+/**
+ * @param config The caller's configuration.
+ * @returns The configuration checked, with defaults.
+ * @throws {ConfigError} For a wrong value or an unknown key.
+ */
+export function resolveClientConfig(config: GptOssConfig): ClientConfig {
+  checkConfigKeys(config);
+  const address = parseBaseUrl(config.baseUrl ?? DEFAULT_CONFIG.baseUrl);
+  const maxContextSize = checkPositiveInteger(
+    "maxContextSize",
+    config.maxContextSize ?? DEFAULT_CONFIG.maxContextSize,
+  );
+  const maxTokens = checkPositiveInteger(
+    "maxTokens",
+    config.maxTokens ?? DEFAULT_CONFIG.maxTokens,
+  );
+  checkTokenBudget(maxTokens, maxContextSize);
+  const defaults: ClientDefaults = {
+    maxContextSize,
+    maxTokens,
+    temperature: checkRange(
+      "temperature",
+      config.temperature ?? DEFAULT_CONFIG.temperature,
+      0,
+      2,
+    ),
+    timeout: checkTimeout("timeout", config.timeout ?? DEFAULT_CONFIG.timeout),
+    contextOverflow: checkContextOverflow(
+      "contextOverflow",
+      config.contextOverflow ?? DEFAULT_CONFIG.contextOverflow,
+    ),
+  };
+  const apiKey = config.apiKey === undefined
+    ? undefined
+    : checkApiKey(config.apiKey);
+  const headers = config.headers === undefined
+    ? {}
+    : checkHeaders("headers", config.headers);
+  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  else if (address.username || address.password) {
+    headers.authorization = `Basic ${
+      btoa(`${address.username ?? ""}:${address.password ?? ""}`)
+    }`;
+  }
+  const secrets = [
+    apiKey,
+    address.password,
+    headers.authorization?.replace(/^\w+ /, ""),
+  ];
+  for (const [name, value] of Object.entries(headers)) {
+    if (isCredentialHeader(name)) secrets.push(value);
+  }
+  const redactor = new Redactor(secrets);
+  const logger = redactor.logger(
+    config.logger === undefined
+      ? createConsoleLogger("warn")
+      : checkLogger(config.logger),
+  );
+  if (config.fetch !== undefined && typeof config.fetch !== "function") {
+    throw new ConfigError("fetch", config.fetch, "a fetch function");
+  }
+  if (apiKey && address.root.startsWith("http:") && !isLoopback(address.root)) {
+    logger.warn(
+      `The API key will be sent over plain HTTP to ${address.display}; anyone on the network can read it. Use https, or a server on this machine.`,
+    );
+  }
+  return {
+    root: address.root,
+    defaults,
+    ...(config.model === undefined
+      ? {}
+      : { model: checkNonEmptyString("model", config.model) }),
+    http: {
+      fetch: config.fetch ?? ((input, init) => fetch(input, init)),
+      logger,
+      redactor,
+      headers,
+    },
+    tokenizer: config.tokenizer === undefined
+      ? estimatingTokenizer
+      : checkTokenizer(config.tokenizer),
+    hasApiKey: apiKey !== undefined,
+  };
+}
+
+function checkApiKey(value: unknown): string {
+  if (typeof value !== "string" || value === "" || /[\r\n\0]/.test(value)) {
+    // The value is not echoed: it is a secret.
+    throw new ConfigError(
+      "apiKey",
+      typeof value === "string" ? "(hidden)" : typeof value,
+      "a non-empty string without line breaks",
+    );
+  }
+  return value;
+}
+
+function isLoopback(root: string): boolean {
+  const host = new URL(root).hostname;
+  return host === "localhost" || host === "[::1]" || host.startsWith("127.") ||
+    host.endsWith(".localhost");
+}

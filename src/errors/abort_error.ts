@@ -1,0 +1,34 @@
+/**
+ * A request the caller aborted.
+ *
+ * @module
+ */
+
+import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
+
+/**
+ * The caller aborted the request through its `AbortSignal`, or stopped
+ * reading a stream. A stream's partial completion is attached.
+ *
+ * @example
+ * ```ts
+ * import { AbortError } from "@gptoss/client";
+ * const error = new AbortError();
+ * console.log(error.message);
+ * ```
+ */
+export class AbortError extends GptOssError {
+  /**
+   * Creates the error.
+   *
+   * @param options The reason and what a stream delivered before the abort.
+   */
+  constructor(options: GptOssErrorOptions = {}) {
+    super(
+      options.partial
+        ? "The request was aborted; what arrived before is in error.partial."
+        : "The request was aborted.",
+      options,
+    );
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Nothing answered, or the connection broke.
+ *
+ * @module
+ */
+
+import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
+
+/**
+ * Nothing answered: the connection was refused, the host is unknown, or the
+ * connection broke before or during the response.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError } from "@gptoss/client";
+ * const error = new ConnectionError("http://localhost:8000/v1/models", "connection refused");
+ * console.log(error.message);
+ * ```
+ */
+export class ConnectionError extends GptOssError {
+  /** The URL that could not be reached, credentials removed. */
+  readonly url: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param url The URL, credentials removed.
+   * @param reason What the runtime reported.
+   * @param options A cause, a partial completion, and `midway` when the
+   * connection broke after the answer had started.
+   */
+  constructor(
+    url: string,
+    reason: string,
+    options: GptOssErrorOptions & { midway?: boolean } = {},
+  ) {
+    super(
+      options.midway
+        ? `The connection to ${url} broke mid-stream (${reason}). What arrived is kept in error.partial for a stream; try the request again.`
+        : `Cannot reach ${url} (${reason}). Is a server running there? Set baseUrl to the server's address.`,
+      options,
+    );
+    this.url = url;
+  }
+}

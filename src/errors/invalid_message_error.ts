@@ -1,0 +1,38 @@
+/**
+ * A malformed message from the caller.
+ *
+ * @module
+ */
+
+import { GptOssError } from "./gptoss_error.ts";
+
+/**
+ * A message passed to the client is malformed. Thrown before any request.
+ *
+ * @example
+ * ```ts
+ * import { GptOssClient, InvalidMessageError } from "@gptoss/client";
+ * const client = new GptOssClient({ model: "gpt-oss-20b" });
+ * try {
+ *   const fromUntypedCode = [{ content: "hi" }] as never; // no role
+ *   await client.generateResponse(fromUntypedCode);
+ * } catch (error) {
+ *   if (error instanceof InvalidMessageError) console.log(error.index); // 0
+ * }
+ * ```
+ */
+export class InvalidMessageError extends GptOssError {
+  /** The position of the bad message in the array. */
+  readonly index: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param index The position of the bad message, or -1 for the array itself.
+   * @param problem What is wrong and what is accepted.
+   */
+  constructor(index: number, problem: string) {
+    super(index < 0 ? problem : `messages[${index}]: ${problem}`);
+    this.index = index;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * A server slower than the timeout.
+ *
+ * @module
+ */
+
+import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
+
+/**
+ * Which limit a {@link TimeoutError} hit: the wait for response headers, the
+ * silence between two pieces of a stream, or the whole request.
+ *
+ * @example
+ * ```ts
+ * import type { TimeoutLimit } from "@gptoss/client";
+ * const limit: TimeoutLimit = "idle";
+ * ```
+ */
+export type TimeoutLimit = "headers" | "idle" | "total";
+
+/**
+ * The server took longer than the timeout. The request is cancelled and its
+ * socket freed before this is thrown.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError } from "@gptoss/client";
+ * const error = new TimeoutError("headers", 30000, "http://localhost:8000/v1/chat/completions");
+ * console.log(error.limit, error.timeoutMs);
+ * ```
+ */
+export class TimeoutError extends GptOssError {
+  /** Which limit was hit. */
+  readonly limit: TimeoutLimit;
+  /** The limit's value in milliseconds. */
+  readonly timeoutMs: number;
+  /** The URL of the request, credentials removed. */
+  readonly url: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param limit Which limit was hit.
+   * @param timeoutMs The limit's value in milliseconds.
+   * @param url The URL of the request.
+   * @param options A partial completion when a stream stalled.
+   */
+  constructor(
+    limit: TimeoutLimit,
+    timeoutMs: number,
+    url: string,
+    options: GptOssErrorOptions = {},
+  ) {
+    const what = limit === "headers"
+      ? "took more than TIME to start answering"
+      : limit === "idle"
+      ? "went silent for more than TIME in the middle of its answer"
+      : "took more than TIME to finish";
+    super(
+      `${url} ${
+        what.replace("TIME", `${timeoutMs} ms`)
+      }. Raise the timeout option, or check that the server is not overloaded.`,
+      options,
+    );
+    this.limit = limit;
+    this.timeoutMs = timeoutMs;
+    this.url = url;
+  }
+}
