@@ -16,6 +16,16 @@ import type { ChatCompletion, StreamDelta, TruncationInfo } from "./types.ts";
 /** Starts the request behind a stream; called once, on first use. */
 export type StreamOpener = () => Promise<OpenResponse>;
 
+/** What a {@link ChatStream} knows besides how to start its request. */
+export interface ChatStreamOptions {
+  /** The request's URL as it may be shown. */
+  url: string;
+  /** What the client dropped to fit the context window. */
+  truncation?: TruncationInfo;
+  /** Hides secrets in an error before anyone sees it. */
+  scrub?: (error: unknown) => unknown;
+}
+
 /**
  * A streamed chat completion, returned by `GptOssClient.streamResponse`.
  * It can be iterated once; {@link ChatStream.completion} works before, during
@@ -42,6 +52,7 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
   readonly truncation?: TruncationInfo;
   readonly #open: StreamOpener;
   readonly #url: string;
+  readonly #scrub: (error: unknown) => unknown;
   #started = false;
   readonly #result: Promise<ChatCompletion>;
   #resolve!: (completion: ChatCompletion) => void;
@@ -51,13 +62,13 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
    * Wraps a request that has not started yet; `GptOssClient.streamResponse` creates these.
    *
    * @param open Starts the request.
-   * @param url The request's URL as it may be shown.
-   * @param truncation What the client dropped to fit the context window.
+   * @param options The URL, the truncation, and how to hide secrets in errors.
    */
-  constructor(open: StreamOpener, url: string, truncation?: TruncationInfo) {
+  constructor(open: StreamOpener, options: ChatStreamOptions) {
     this.#open = open;
-    this.#url = url;
-    if (truncation) this.truncation = truncation;
+    this.#url = options.url;
+    this.#scrub = options.scrub ?? ((error) => error);
+    if (options.truncation) this.truncation = options.truncation;
     this.#result = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -110,8 +121,7 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
     try {
       opened = await this.#open();
     } catch (error) {
-      this.#reject(error);
-      throw error;
+      throw this.#fail(error);
     }
     const { response, watchdog } = opened;
     const contentType = response.headers.get("content-type") ?? "";
@@ -153,8 +163,7 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
       this.#resolve(decoder.accumulator.result());
     } catch (error) {
       settled = true;
-      this.#reject(error);
-      throw error;
+      throw this.#fail(error);
     } finally {
       watchdog.dispose();
       if (!settled) {
@@ -165,6 +174,13 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
       // Frees the socket; after [DONE] there is nothing left to read.
       reader.cancel().catch(() => {});
     }
+  }
+
+  /** Hides secrets in the error, rejects the result with it, and returns it. */
+  #fail(error: unknown): unknown {
+    const shown = this.#scrub(error);
+    this.#reject(shown);
+    return shown;
   }
 
   /**
@@ -201,8 +217,7 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
       }
       completion = normaliseCompletion(body, raw);
     } catch (error) {
-      this.#reject(error);
-      throw error;
+      throw this.#fail(error);
     }
     this.#resolve(completion);
     const [choice] = completion.choices;

@@ -11,10 +11,11 @@ import { normaliseCompletion } from "./completion.ts";
 import { checkTimeout, type GptOssConfig } from "./config.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
-import { fitToContext } from "./fit_context.ts";
+import { type FittedMessages, fitToContext } from "./fit_context.ts";
 import { type HttpContext, openRequest, requestJson } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { assertValidMessages } from "./messages.ts";
+import type { Redactor } from "./redact.ts";
 import { type ModelInfo, pickModel, readModelList } from "./models.ts";
 import {
   type RequestOptions,
@@ -75,6 +76,7 @@ export class GptOssClient {
   readonly #root: string;
   readonly #http: HttpContext;
   readonly #logger: Logger;
+  readonly #redactor: Redactor;
   readonly #tokenizer: Tokenizer;
   readonly #defaults: ClientDefaults;
   readonly #hasApiKey: boolean;
@@ -95,6 +97,7 @@ export class GptOssClient {
     this.#model = resolved.model;
     this.#http = resolved.http;
     this.#logger = resolved.http.logger;
+    this.#redactor = resolved.redactor;
     this.#tokenizer = resolved.tokenizer;
     this.#hasApiKey = resolved.hasApiKey;
   }
@@ -158,19 +161,21 @@ export class GptOssClient {
    * console.log(models.map((m) => m.id)); // ["openai/gpt-oss-20b"]
    * ```
    */
-  async listModels(
+  listModels(
     options: { signal?: AbortSignal; timeout?: number } = {},
   ): Promise<ModelInfo[]> {
-    const timeout = options.timeout === undefined
-      ? this.#defaults.timeout
-      : checkTimeout("options.timeout", options.timeout);
-    const { body, raw } = await requestJson(this.#http, {
-      method: "GET",
-      url: `${this.#root}/v1/models`,
-      timeoutMs: timeout,
-      ...(options.signal ? { signal: options.signal } : {}),
+    return this.#guard(async () => {
+      const timeout = options.timeout === undefined
+        ? this.#defaults.timeout
+        : checkTimeout("options.timeout", options.timeout);
+      const { body, raw } = await requestJson(this.#http, {
+        method: "GET",
+        url: `${this.#root}/v1/models`,
+        timeoutMs: timeout,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      return readModelList(body, raw);
     });
-    return readModelList(body, raw);
   }
 
   /**
@@ -197,38 +202,36 @@ export class GptOssClient {
    * console.log(completion.choices[0].message.content);
    * ```
    */
-  async generateResponse(
+  generateResponse(
     messages: ChatMessage[],
     options?: RequestOptions,
   ): Promise<ChatCompletion> {
-    const request = resolveRequestOptions(options, this.#requestDefaults());
-    assertValidMessages(messages);
-    const fitted = this.#fit(messages, request);
-    const model = await this.#resolveModel(request);
-    const url = `${this.#root}/v1/chat/completions`;
-    const { body, raw } = await requestJson(this.#http, {
-      method: "POST",
-      url,
-      body: {
-        model,
-        messages: fitted.messages,
-        stream: false,
-        ...request.sampling,
-      },
-      timeoutMs: request.timeout,
-      headers: request.headers,
-      ...(request.signal ? { signal: request.signal } : {}),
+    return this.#guard(async () => {
+      const request = resolveRequestOptions(options, this.#requestDefaults());
+      assertValidMessages(messages);
+      const fitted = this.#fit(messages, request);
+      const model = await this.#resolveModel(request);
+      const url = `${this.#root}/v1/chat/completions`;
+      const { body, raw } = await requestJson(this.#http, {
+        method: "POST",
+        url,
+        body: {
+          model,
+          messages: fitted.messages,
+          stream: false,
+          ...request.sampling,
+        },
+        timeoutMs: request.timeout,
+        headers: request.headers,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+      if (readServerError(body)) {
+        throw errorFromBody({ status: 200, url }, excerpt(raw), body);
+      }
+      const completion = normaliseCompletion(body, raw);
+      if (fitted.truncation) completion.truncation = fitted.truncation;
+      return completion;
     });
-    if (readServerError(body)) {
-      throw errorFromBody(
-        { status: 200, url },
-        excerpt(this.#http.redactor.text(raw)),
-        body,
-      );
-    }
-    const completion = normaliseCompletion(body, raw);
-    if (fitted.truncation) completion.truncation = fitted.truncation;
-    return completion;
   }
 
   /**
@@ -259,9 +262,15 @@ export class GptOssClient {
     messages: ChatMessage[],
     options?: RequestOptions,
   ): ChatStream {
-    const request = resolveRequestOptions(options, this.#requestDefaults());
-    assertValidMessages(messages);
-    const fitted = this.#fit(messages, request);
+    let request: ResolvedRequest;
+    let fitted: FittedMessages;
+    try {
+      request = resolveRequestOptions(options, this.#requestDefaults());
+      assertValidMessages(messages);
+      fitted = this.#fit(messages, request);
+    } catch (error) {
+      throw this.#redactor.error(error);
+    }
     const url = `${this.#root}/v1/chat/completions`;
     const open = async () => {
       const model = await this.#resolveModel(request);
@@ -281,7 +290,11 @@ export class GptOssClient {
         ...(request.signal ? { signal: request.signal } : {}),
       });
     };
-    return new ChatStream(open, url, fitted.truncation);
+    return new ChatStream(open, {
+      url,
+      ...(fitted.truncation ? { truncation: fitted.truncation } : {}),
+      scrub: (error) => this.#redactor.error(error),
+    });
   }
 
   /** What the client shows of itself in `Deno.inspect` and `console.log`. */
@@ -301,6 +314,15 @@ export class GptOssClient {
    */
   toJSON(): ClientSettings {
     return this.settings;
+  }
+
+  /** Runs work, hiding every configured secret in whatever it throws. */
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw this.#redactor.error(error);
+    }
   }
 
   #requestDefaults() {

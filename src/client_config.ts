@@ -13,17 +13,14 @@ import {
   checkHeaders,
   checkLogger,
   checkNonEmptyString,
-  checkPositiveInteger,
   checkRange,
   checkTimeout,
-  checkTokenBudget,
-  checkTokenizer,
   type ContextOverflow,
   DEFAULT_CONFIG,
   type GptOssConfig,
 } from "./config.ts";
-import { estimatingTokenizer } from "./context/estimate.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
+import { resolveContextWindow } from "./context/window.ts";
 import { ConfigError } from "./errors/mod.ts";
 import type { HttpContext } from "./http.ts";
 import { createConsoleLogger } from "./logger.ts";
@@ -44,8 +41,10 @@ export interface ClientConfig {
   root: string;
   defaults: ClientDefaults;
   model?: string;
-  /** The fetch, the redacting logger, the redactor and the headers. */
+  /** The fetch, the redacting logger and the headers. */
   http: HttpContext;
+  /** Hides the configured secrets wherever something is shown. */
+  redactor: Redactor;
   tokenizer: Tokenizer;
   hasApiKey: boolean;
 }
@@ -58,18 +57,10 @@ export interface ClientConfig {
 export function resolveClientConfig(config: GptOssConfig): ClientConfig {
   checkConfigKeys(config);
   const address = parseBaseUrl(config.baseUrl ?? DEFAULT_CONFIG.baseUrl);
-  const maxContextSize = checkPositiveInteger(
-    "maxContextSize",
-    config.maxContextSize ?? DEFAULT_CONFIG.maxContextSize,
-  );
-  const maxTokens = checkPositiveInteger(
-    "maxTokens",
-    config.maxTokens ?? DEFAULT_CONFIG.maxTokens,
-  );
-  checkTokenBudget(maxTokens, maxContextSize);
+  const window = resolveContextWindow(config);
   const defaults: ClientDefaults = {
-    maxContextSize,
-    maxTokens,
+    maxContextSize: window.maxContextSize,
+    maxTokens: window.maxTokens,
     temperature: checkRange(
       "temperature",
       config.temperature ?? DEFAULT_CONFIG.temperature,
@@ -125,12 +116,10 @@ export function resolveClientConfig(config: GptOssConfig): ClientConfig {
     http: {
       fetch: config.fetch ?? ((input, init) => fetch(input, init)),
       logger,
-      redactor,
       headers,
     },
-    tokenizer: config.tokenizer === undefined
-      ? estimatingTokenizer
-      : checkTokenizer(config.tokenizer),
+    redactor,
+    tokenizer: window.tokenizer,
     hasApiKey: apiKey !== undefined,
   };
 }

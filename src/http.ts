@@ -16,14 +16,12 @@ import {
   InvalidResponseError,
 } from "./errors/mod.ts";
 import type { Logger } from "./logger.ts";
-import type { Redactor } from "./redact.ts";
 import { RequestWatchdog } from "./watchdog.ts";
 
 /** What every request of one client shares. */
 export interface HttpContext {
   fetch: typeof fetch;
   logger: Logger;
-  redactor: Redactor;
   /** Headers for every request, credentials included; never logged. */
   headers: Record<string, string>;
 }
@@ -84,9 +82,7 @@ export async function openRequest(
   } catch (cause) {
     watchdog.dispose();
     const error = watchdog.fired ??
-      new ConnectionError(url, context.redactor.text(reasonOf(cause)), {
-        cause,
-      });
+      new ConnectionError(url, reasonOf(cause), { cause });
     context.logger.debug(
       `${method} ${url} failed after ${Date.now() - started} ms`,
       {
@@ -103,7 +99,7 @@ export async function openRequest(
 
   let raw: string;
   try {
-    raw = context.redactor.text(await response.text());
+    raw = await response.text();
   } catch (cause) {
     throw bodyFailure(watchdog, url, cause);
   } finally {

@@ -66,6 +66,26 @@ export class Redactor {
   }
 
   /**
+   * Hides every secret in an error, in place: its message, its stack, its
+   * string fields (a server's body, its message) and its cause's message.
+   *
+   * @param error Anything thrown.
+   * @returns The same error.
+   */
+  error<T>(error: T): T {
+    if (!(error instanceof Error) || this.#secrets.length === 0) return error;
+    const fields = error as unknown as Record<string, unknown>;
+    for (const key of [...Object.keys(error), "message", "stack"]) {
+      const value = fields[key];
+      if (typeof value === "string") fields[key] = this.text(value);
+    }
+    if (error.cause instanceof Error && error.cause !== error) {
+      this.error(error.cause);
+    }
+    return error;
+  }
+
+  /**
    * @param logger The caller's logger.
    * @returns A logger that hides every secret before passing a line on.
    */

@@ -105,3 +105,33 @@ Deno.test("an API key sent over plain HTTP to another host is warned about once"
     /plain HTTP to http:\/\/gpu-box\.internal:8000/,
   );
 });
+
+Deno.test("secrets echoed inside a stream or a malformed 200 answer are hidden too", async () => {
+  await using server = await startMockServer();
+  const client = new GptOssClient({
+    baseUrl: server.url,
+    apiKey: KEY,
+    model: "m",
+  });
+  server.enqueue({
+    sse:
+      `data: {"error":{"message":"key ${KEY} is over quota","type":"rate_limit"}}\n\n`,
+  });
+  const inStream = await client.streamResponse(ask).completion().catch((e) =>
+    e
+  );
+  assert.match(inStream.message, /key \[redacted\] is over quota/);
+  assertHidden(everythingShown(inStream), "an error event");
+  server.enqueue({ sse: `data: not json ${KEY}\n\n` });
+  const badEvent = await client.streamResponse(ask).completion().catch((e) =>
+    e
+  );
+  assertHidden(everythingShown(badEvent), "a malformed event");
+  server.enqueue({
+    text: `<html>${KEY}</html>`,
+    headers: { "content-type": "text/html" },
+  });
+  const page = await client.generateResponse(ask).catch((e) => e);
+  assert.ok(page instanceof GptOssError);
+  assertHidden(everythingShown(page), "a 200 HTML page");
+});
