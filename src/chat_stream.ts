@@ -24,6 +24,8 @@ export interface ChatStreamOptions {
   truncation?: TruncationInfo;
   /** Hides secrets in an error before anyone sees it. */
   scrub?: (error: unknown) => unknown;
+  /** Split raw harmony found in `content` (default `true`). */
+  splitHarmony?: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
   readonly #open: StreamOpener;
   readonly #url: string;
   readonly #scrub: (error: unknown) => unknown;
+  readonly #splitHarmony: boolean;
   #started = false;
   readonly #result: Promise<ChatCompletion>;
   #resolve!: (completion: ChatCompletion) => void;
@@ -68,6 +71,7 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
     this.#open = open;
     this.#url = options.url;
     this.#scrub = options.scrub ?? ((error) => error);
+    this.#splitHarmony = options.splitHarmony !== false;
     if (options.truncation) this.truncation = options.truncation;
     this.#result = new Promise((resolve, reject) => {
       this.#resolve = resolve;
@@ -114,9 +118,13 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
   }
 
   async *#run(): AsyncGenerator<StreamDelta, void, undefined> {
-    const decoder = new ChatEventDecoder();
-    const partial = () =>
-      decoder.accumulator.empty ? undefined : decoder.accumulator.result(true);
+    const decoder = new ChatEventDecoder({ splitHarmony: this.#splitHarmony });
+    const partial = () => {
+      decoder.flush();
+      return decoder.accumulator.empty
+        ? undefined
+        : decoder.accumulator.result(true);
+    };
     let opened: OpenResponse;
     try {
       opened = await this.#open();
@@ -151,6 +159,8 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
         for (const delta of deltas) yield delta;
         if (decoder.done) break;
       }
+      const last = decoder.flush();
+      if (last) yield last;
       if (!decoder.end()) {
         throw withPartial(
           new InvalidResponseError(
@@ -215,7 +225,9 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
           body,
         );
       }
-      completion = normaliseCompletion(body, raw);
+      completion = normaliseCompletion(body, raw, {
+        splitHarmony: this.#splitHarmony,
+      });
     } catch (error) {
       throw this.#fail(error);
     }

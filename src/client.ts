@@ -80,6 +80,7 @@ export class GptOssClient {
   readonly #tokenizer: Tokenizer;
   readonly #defaults: ClientDefaults;
   readonly #hasApiKey: boolean;
+  readonly #splitHarmony: boolean;
   #model: string | undefined;
   #discovery: Promise<string> | undefined;
 
@@ -100,6 +101,7 @@ export class GptOssClient {
     this.#redactor = resolved.redactor;
     this.#tokenizer = resolved.tokenizer;
     this.#hasApiKey = resolved.hasApiKey;
+    this.#splitHarmony = resolved.splitHarmony;
   }
 
   /** The configuration in effect, without the API key. */
@@ -228,7 +230,9 @@ export class GptOssClient {
       if (readServerError(body)) {
         throw errorFromBody({ status: 200, url }, excerpt(raw), body);
       }
-      const completion = normaliseCompletion(body, raw);
+      const completion = normaliseCompletion(body, raw, {
+        splitHarmony: this.#splitHarmony,
+      });
       if (fitted.truncation) completion.truncation = fitted.truncation;
       return completion;
     });
@@ -294,6 +298,7 @@ export class GptOssClient {
       url,
       ...(fitted.truncation ? { truncation: fitted.truncation } : {}),
       scrub: (error) => this.#redactor.error(error),
+      splitHarmony: this.#splitHarmony,
     });
   }
 

@@ -8,6 +8,7 @@
 
 import { parseBaseUrl } from "./base_url.ts";
 import {
+  checkBoolean,
   checkConfigKeys,
   checkContextOverflow,
   checkHeaders,
@@ -47,6 +48,8 @@ export interface ClientConfig {
   redactor: Redactor;
   tokenizer: Tokenizer;
   hasApiKey: boolean;
+  /** Split raw harmony found in `content`. */
+  splitHarmony: boolean;
 }
 
 /**
@@ -121,6 +124,9 @@ export function resolveClientConfig(config: GptOssConfig): ClientConfig {
     redactor,
     tokenizer: window.tokenizer,
     hasApiKey: apiKey !== undefined,
+    splitHarmony: config.splitHarmony === undefined
+      ? true
+      : checkBoolean("splitHarmony", config.splitHarmony),
   };
 }
 

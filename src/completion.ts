@@ -9,6 +9,7 @@
 import { readUsage } from "./chunk.ts";
 import { excerpt } from "./error_body.ts";
 import { InvalidResponseError } from "./errors/mod.ts";
+import { splitHarmonyMessage } from "./harmony/harmony_delta.ts";
 import { readReasoning } from "./reasoning_field.ts";
 import type {
   AssistantMessage,
@@ -27,6 +28,7 @@ import type {
 export function normaliseCompletion(
   body: unknown,
   raw: string,
+  options: { splitHarmony?: boolean } = {},
 ): ChatCompletion {
   const record = body as Record<string, unknown> | null;
   if (
@@ -54,9 +56,11 @@ export function normaliseCompletion(
           excerpt(raw),
         );
       }
+      const normal = normaliseMessage(message);
+      if (options.splitHarmony !== false) splitHarmonyMessage(normal);
       return {
         index: typeof c!.index === "number" ? c!.index : i,
-        message: normaliseMessage(message),
+        message: normal,
         finish_reason: typeof c!.finish_reason === "string"
           ? c!.finish_reason
           : null,

@@ -63,6 +63,12 @@ export interface GptOssConfig {
   logger?: Logger;
   /** What counts tokens for the context window. Default: the built-in estimator. */
   tokenizer?: Tokenizer;
+  /**
+   * Split raw harmony text (`<|channel|>analysis<|message|>…`) that some
+   * server builds return inside `content` into reasoning, answer and tool
+   * calls. Default `true`.
+   */
+  splitHarmony?: boolean;
 }
 
 /**
@@ -103,6 +109,7 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set([
   "fetch",
   "logger",
   "tokenizer",
+  "splitHarmony",
 ]);
 
 /**
@@ -162,6 +169,14 @@ export function checkRange(
 ): number {
   if (typeof value !== "number" || !(value >= min && value <= max)) {
     throw new ConfigError(field, value, `a number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** @throws {ConfigError} Unless `value` is `true` or `false`. */
+export function checkBoolean(field: string, value: unknown): boolean {
+  if (typeof value !== "boolean") {
+    throw new ConfigError(field, value, "true or false");
   }
   return value;
 }

@@ -11,19 +11,34 @@ import { CompletionAccumulator } from "./accumulator.ts";
 import { deltaFromChunk, isEmptyDelta } from "./chunk.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
 import { InvalidResponseError } from "./errors/mod.ts";
+import { HarmonyDeltaSplitter } from "./harmony/harmony_delta.ts";
 import { SseParser } from "./sse.ts";
 import type { StreamDelta } from "./types.ts";
 
 const DONE = "[DONE]";
 
+/** Options of a {@link ChatEventDecoder}. */
+export interface EventDecoderOptions {
+  /** Split raw harmony found in `content` (default `true`). */
+  splitHarmony?: boolean;
+}
+
 /** Decodes one stream. Errors are thrown from {@link ChatEventDecoder.feed}. */
 export class ChatEventDecoder {
   /** Everything decoded so far. */
   readonly accumulator: CompletionAccumulator = new CompletionAccumulator();
+  readonly #harmony: HarmonyDeltaSplitter | undefined;
   #done = false;
   #sawFinish = false;
   #pending: StreamDelta[] = [];
   readonly #parser = new SseParser((data, event) => this.#onEvent(data, event));
+
+  /** @param options Whether to split raw harmony in `content`. */
+  constructor(options: EventDecoderOptions = {}) {
+    if (options.splitHarmony !== false) {
+      this.#harmony = new HarmonyDeltaSplitter();
+    }
+  }
 
   /** Whether `data: [DONE]` arrived. */
   get done(): boolean {
@@ -41,6 +56,18 @@ export class ChatEventDecoder {
     this.#pending.length = 0;
     this.#parser.feed(text);
     return this.#pending;
+  }
+
+  /**
+   * Releases what the harmony splitter held back (a tail that could have been
+   * the start of a marker). Call once, when the stream is over.
+   *
+   * @returns The last delta, if anything was held back.
+   */
+  flush(): StreamDelta | undefined {
+    const delta = this.#harmony?.flush();
+    if (delta) this.accumulator.add(delta);
+    return delta;
   }
 
   /**
@@ -89,6 +116,9 @@ export class ChatEventDecoder {
     const delta = deltaFromChunk(record);
     // An object that is neither a chunk nor an error (a server's extension) is skipped.
     if (delta === undefined) return;
+    if (this.#harmony !== undefined && delta.content !== undefined) {
+      this.#harmony.apply(delta);
+    }
     this.accumulator.identify(record);
     this.accumulator.add(delta);
     if (delta.finishReason !== undefined) this.#sawFinish = true;

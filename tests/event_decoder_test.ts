@@ -15,6 +15,8 @@ async function decode(pieces: Uint8Array[]) {
   const deltas: StreamDelta[] = [];
   const text = byteStream(pieces).pipeThrough(new TextDecoderStream());
   for await (const piece of text) deltas.push(...decoder.feed(piece));
+  const last = decoder.flush();
+  if (last) deltas.push(last);
   return {
     deltas,
     ended: decoder.end(),
@@ -80,7 +82,7 @@ Deno.test("ChatEventDecoder() stops at [DONE] and ignores anything after it", as
   ]);
   assert.equal(ended, true);
   assert.equal(completion.choices[0].message.content, "a b");
-  assert.equal(deltas.filter((d) => d.content).length, 2);
+  assert.equal(deltas.map((d) => d.content ?? "").join(""), "a b");
 });
 
 Deno.test("ChatEventDecoder() raises an error event sent inside a 200 stream as a typed error", () => {
