@@ -29,7 +29,25 @@
  */
 
 export { GptOssClient } from "./src/client.ts";
-export type { ClientSettings } from "./src/client.ts";
+export type { ClientSettings, LookupOptions } from "./src/client.ts";
+export type { ServerInfo } from "./src/discovery/server_info.ts";
+export type { ServerKind } from "./src/server_kind.ts";
+export type { ReasoningEffort } from "./src/reasoning_effort.ts";
+export type { ResponseFormat } from "./src/response_format.ts";
+export type { ToolChoice, ToolDefinition } from "./src/tools/tool_types.ts";
+export { parseToolCalls } from "./src/tools/parse_tool_calls.ts";
+export type { ParsedToolCall } from "./src/tools/parse_tool_calls.ts";
+export { runToolLoop, streamToolLoop } from "./src/tools/tool_loop.ts";
+export type {
+  ToolFunction,
+  ToolLoopEvent,
+  ToolLoopOptions,
+  ToolLoopResult,
+  ToolResult,
+  ToolSet,
+} from "./src/tools/tool_loop.ts";
+export { generateObject, parseJsonAnswer } from "./src/structured_output.ts";
+export type { ObjectOptions } from "./src/structured_output.ts";
 export { ChatStream } from "./src/chat_stream.ts";
 export { DEFAULT_CONFIG } from "./src/config.ts";
 export type { ContextOverflow, GptOssConfig } from "./src/config.ts";
@@ -40,6 +58,7 @@ export type {
   ChatChoice,
   ChatCompletion,
   ChatMessage,
+  CompletionStats,
   ContentPart,
   FinishReason,
   Role,
@@ -69,7 +88,9 @@ export {
   GptOssError,
   InvalidMessageError,
   InvalidResponseError,
+  StructuredOutputError,
   TimeoutError,
+  ToolCallError,
 } from "./src/errors/mod.ts";
 export type {
   ApiErrorDetails,

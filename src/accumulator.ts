@@ -24,6 +24,7 @@ export class CompletionAccumulator {
   #calls: ToolCall[] = [];
   #finishReason: FinishReason | null = null;
   #usage: Usage | undefined;
+  #timings: Record<string, number> | undefined;
 
   /**
    * Notes the completion's id, model and creation time from the first chunk
@@ -36,6 +37,11 @@ export class CompletionAccumulator {
     }
     if (!this.created && typeof chunk.created === "number") {
       this.created = chunk.created;
+    }
+    // llama.cpp sends its timings on chunks; the last one is the whole answer's.
+    const timings = chunk.timings;
+    if (timings !== null && typeof timings === "object") {
+      this.#timings = timings as Record<string, number>;
     }
   }
 
@@ -96,6 +102,7 @@ export class CompletionAccumulator {
       }],
     };
     if (this.#usage) completion.usage = this.#usage;
+    if (this.#timings) completion.timings = this.#timings;
     if (incomplete) completion.incomplete = true;
     return completion;
   }

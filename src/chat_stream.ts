@@ -11,16 +11,22 @@ import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
 import { GptOssError, InvalidResponseError } from "./errors/mod.ts";
 import { ChatEventDecoder } from "./event_decoder.ts";
 import { bodyFailure, type OpenResponse, parseJson } from "./http.ts";
+import { computeStats } from "./stats.ts";
 import type { ChatCompletion, StreamDelta, TruncationInfo } from "./types.ts";
 
+/** A started request: the response, its watchdog, and what was trimmed to send it. */
+export interface OpenedStream extends OpenResponse {
+  truncation?: TruncationInfo;
+}
+
 /** Starts the request behind a stream; called once, on first use. */
-export type StreamOpener = () => Promise<OpenResponse>;
+export type StreamOpener = () => Promise<OpenedStream>;
 
 /** What a {@link ChatStream} knows besides how to start its request. */
 export interface ChatStreamOptions {
   /** The request's URL as it may be shown. */
   url: string;
-  /** What the client dropped to fit the context window. */
+  /** What the client dropped to fit the context window, when known before the start. */
   truncation?: TruncationInfo;
   /** Hides secrets in an error before anyone sees it. */
   scrub?: (error: unknown) => unknown;
@@ -46,20 +52,21 @@ export interface ChatStreamOptions {
  *   if (delta.content) console.log(delta.content);
  * }
  * const completion = await stream.completion();
- * console.log(completion.choices[0].finish_reason); // "stop"
+ * console.log(completion.choices[0].finish_reason, completion.stats?.timeToFirstTokenMs);
  * ```
  */
 export class ChatStream implements AsyncIterable<StreamDelta> {
-  /** Present when the client dropped old messages to fit the context window. */
-  readonly truncation?: TruncationInfo;
   readonly #open: StreamOpener;
   readonly #url: string;
   readonly #scrub: (error: unknown) => unknown;
   readonly #splitHarmony: boolean;
+  #truncation: TruncationInfo | undefined;
   #started = false;
   readonly #result: Promise<ChatCompletion>;
   #resolve!: (completion: ChatCompletion) => void;
   #reject!: (error: unknown) => void;
+  #startedAt = 0;
+  #firstTokenAt: number | undefined;
 
   /**
    * Wraps a request that has not started yet; `GptOssClient.streamResponse` creates these.
@@ -72,13 +79,21 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
     this.#url = options.url;
     this.#scrub = options.scrub ?? ((error) => error);
     this.#splitHarmony = options.splitHarmony !== false;
-    if (options.truncation) this.truncation = options.truncation;
+    this.#truncation = options.truncation;
     this.#result = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
     // Handled here so that a failure nobody asked for is not an unhandled rejection.
     this.#result.catch(() => {});
+  }
+
+  /**
+   * What the client dropped to fit the context window, if anything. With
+   * `maxContextSize: "auto"` it is known once the request has started.
+   */
+  get truncation(): TruncationInfo | undefined {
+    return this.#truncation;
   }
 
   /**
@@ -98,7 +113,8 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
   }
 
   /**
-   * The assembled completion, in the same shape `generateResponse` returns.
+   * The assembled completion, in the same shape `generateResponse` returns,
+   * with the client's `stats` (time to first token, tokens per second).
    * Reads the stream itself when nobody iterates it. If the caller stopped
    * reading early, it resolves to what arrived, marked `incomplete`.
    *
@@ -123,14 +139,16 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
       decoder.flush();
       return decoder.accumulator.empty
         ? undefined
-        : decoder.accumulator.result(true);
+        : this.#finish(decoder.accumulator.result(true));
     };
-    let opened: OpenResponse;
+    this.#startedAt = performance.now();
+    let opened: OpenedStream;
     try {
       opened = await this.#open();
     } catch (error) {
       throw this.#fail(error);
     }
+    if (opened.truncation) this.#truncation = opened.truncation;
     const { response, watchdog } = opened;
     const contentType = response.headers.get("content-type") ?? "";
     if (contentType.includes("json") || contentType.startsWith("text/html")) {
@@ -156,6 +174,9 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
         } catch (error) {
           throw withPartial(error, partial());
         }
+        if (this.#firstTokenAt === undefined && deltas.some(carriesTokens)) {
+          this.#firstTokenAt = performance.now();
+        }
         for (const delta of deltas) yield delta;
         if (decoder.done) break;
       }
@@ -166,11 +187,11 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
           new InvalidResponseError(
             "The stream ended before its end (no [DONE] and no finish reason).",
           ),
-          decoder.accumulator.result(true),
+          this.#finish(decoder.accumulator.result(true)),
         );
       }
       settled = true;
-      this.#resolve(decoder.accumulator.result());
+      this.#resolve(this.#finish(decoder.accumulator.result()));
     } catch (error) {
       settled = true;
       throw this.#fail(error);
@@ -179,11 +200,24 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
       if (!settled) {
         // The caller left the loop early: stop the request, keep what arrived.
         watchdog.abort();
-        this.#resolve(decoder.accumulator.result(true));
+        this.#resolve(this.#finish(decoder.accumulator.result(true)));
       }
       // Frees the socket; after [DONE] there is nothing left to read.
       reader.cancel().catch(() => {});
     }
+  }
+
+  /** Adds what the client knows to an assembled completion. */
+  #finish(completion: ChatCompletion): ChatCompletion {
+    if (this.#truncation) completion.truncation = this.#truncation;
+    completion.stats = computeStats({
+      startedAt: this.#startedAt,
+      ...(this.#firstTokenAt === undefined
+        ? {}
+        : { firstTokenAt: this.#firstTokenAt }),
+      endedAt: performance.now(),
+    }, completion);
+    return completion;
   }
 
   /** Hides secrets in the error, rejects the result with it, and returns it. */
@@ -231,22 +265,33 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
     } catch (error) {
       throw this.#fail(error);
     }
-    this.#resolve(completion);
-    const [choice] = completion.choices;
-    const { message } = choice;
-    const delta: StreamDelta = {};
-    if (message.reasoning) delta.reasoning = message.reasoning;
-    if (message.content) delta.content = message.content;
-    if (message.tool_calls) {
-      delta.toolCalls = message.tool_calls.map((call, index) => ({
-        index,
-        ...call,
-      }));
-    }
-    if (choice.finish_reason) delta.finishReason = choice.finish_reason;
-    if (completion.usage) delta.usage = completion.usage;
-    yield delta;
+    this.#firstTokenAt = performance.now();
+    this.#resolve(this.#finish(completion));
+    yield deltaOf(completion);
   }
+}
+
+/** The whole of a completion as one delta. */
+function deltaOf(completion: ChatCompletion): StreamDelta {
+  const [choice] = completion.choices;
+  const { message } = choice;
+  const delta: StreamDelta = {};
+  if (message.reasoning) delta.reasoning = message.reasoning;
+  if (message.content) delta.content = message.content;
+  if (message.tool_calls) {
+    delta.toolCalls = message.tool_calls.map((call, index) => ({
+      index,
+      ...call,
+    }));
+  }
+  if (choice.finish_reason) delta.finishReason = choice.finish_reason;
+  if (completion.usage) delta.usage = completion.usage;
+  return delta;
+}
+
+function carriesTokens(delta: StreamDelta): boolean {
+  return delta.content !== undefined || delta.reasoning !== undefined ||
+    delta.toolCalls !== undefined;
 }
 
 /** Attaches what arrived to a typed error; wraps anything else first. */

@@ -5,25 +5,36 @@
  * @module
  */
 
-import { ChatStream } from "./chat_stream.ts";
+import { ChatStream, type OpenedStream } from "./chat_stream.ts";
 import { type ClientDefaults, resolveClientConfig } from "./client_config.ts";
 import { normaliseCompletion } from "./completion.ts";
-import { checkTimeout, type GptOssConfig } from "./config.ts";
+import {
+  checkTimeout,
+  checkTokenBudget,
+  DEFAULT_CONFIG,
+  type GptOssConfig,
+} from "./config.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
+import { discoverServer } from "./discovery/discover.ts";
+import type { ServerInfo } from "./discovery/server_info.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
 import { type FittedMessages, fitToContext } from "./fit_context.ts";
+import { prepareHistory } from "./history.ts";
 import { type HttpContext, openRequest, requestJson } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { assertValidMessages } from "./messages.ts";
-import type { Redactor } from "./redact.ts";
 import { type ModelInfo, pickModel, readModelList } from "./models.ts";
+import type { Redactor } from "./redact.ts";
+import { buildChatBody } from "./request_body.ts";
 import {
   type RequestOptions,
   type ResolvedRequest,
   resolveRequestOptions,
 } from "./request_options.ts";
-import { untilAborted } from "./until_aborted.ts";
+import type { ServerKind } from "./server_kind.ts";
+import { computeStats } from "./stats.ts";
 import type { ChatCompletion, ChatMessage } from "./types.ts";
+import { untilAborted } from "./until_aborted.ts";
 
 /**
  * What a client was configured with, safe to print: never the API key.
@@ -34,23 +45,23 @@ import type { ChatCompletion, ChatMessage } from "./types.ts";
  * console.log(new GptOssClient().settings.baseUrl); // "http://localhost:8000"
  * ```
  */
-export interface ClientSettings {
+export interface ClientSettings extends ClientDefaults {
   /** The server's address, normalised, without credentials. */
   baseUrl: string;
   /** The configured model, or the one discovered, if known yet. */
   model?: string;
-  /** The context window in tokens. */
-  maxContextSize: number;
-  /** The default sampling temperature. */
-  temperature: number;
-  /** The default limit of generated tokens. */
-  maxTokens: number;
-  /** Milliseconds to wait for headers, then for each piece of a stream. */
-  timeout: number;
-  /** What happens when a conversation does not fit the window. */
-  contextOverflow: "truncate" | "error";
+  /** The server, when configured or discovered. */
+  server?: ServerKind;
   /** Whether an API key is set (the key itself is never shown). */
   hasApiKey: boolean;
+}
+
+/** Options for calls that only read from the server. */
+export interface LookupOptions {
+  /** Cancels the lookup. */
+  signal?: AbortSignal;
+  /** Milliseconds to wait for each answer. */
+  timeout?: number;
 }
 
 /**
@@ -63,7 +74,7 @@ export interface ClientSettings {
  * import { startMockServer } from "@gptoss/client/testing";
  *
  * await using server = await startMockServer();
- * const client = new GptOssClient({ baseUrl: server.url });
+ * const client = new GptOssClient({ baseUrl: server.url, reasoningEffort: "low" });
  * const completion = await client.generateResponse([
  *   { role: "user", content: "What is the capital of Norway?" },
  * ]);
@@ -81,8 +92,12 @@ export class GptOssClient {
   readonly #defaults: ClientDefaults;
   readonly #hasApiKey: boolean;
   readonly #splitHarmony: boolean;
+  readonly #configuredServer: ServerKind | undefined;
   #model: string | undefined;
-  #discovery: Promise<string> | undefined;
+  #modelLookup: Promise<string> | undefined;
+  #serverInfo: ServerInfo | undefined;
+  #discovery: Promise<ServerInfo> | undefined;
+  #warnedFallback = false;
 
   /**
    * Creates a client; nothing is sent until the first call.
@@ -102,13 +117,16 @@ export class GptOssClient {
     this.#tokenizer = resolved.tokenizer;
     this.#hasApiKey = resolved.hasApiKey;
     this.#splitHarmony = resolved.splitHarmony;
+    this.#configuredServer = resolved.server;
   }
 
   /** The configuration in effect, without the API key. */
   get settings(): ClientSettings {
+    const server = this.#server();
     return {
       baseUrl: this.#root,
       ...(this.#model ? { model: this.#model } : {}),
+      ...(server ? { server } : {}),
       ...this.#defaults,
       hasApiKey: this.#hasApiKey,
     };
@@ -128,9 +146,7 @@ export class GptOssClient {
    * console.log(await client.testConnection({ timeout: 1000 })); // false
    * ```
    */
-  async testConnection(
-    options: { signal?: AbortSignal; timeout?: number } = {},
-  ): Promise<boolean> {
+  async testConnection(options: LookupOptions = {}): Promise<boolean> {
     try {
       const models = await this.listModels(options);
       this.#logger.debug(
@@ -163,17 +179,12 @@ export class GptOssClient {
    * console.log(models.map((m) => m.id)); // ["openai/gpt-oss-20b"]
    * ```
    */
-  listModels(
-    options: { signal?: AbortSignal; timeout?: number } = {},
-  ): Promise<ModelInfo[]> {
+  listModels(options: LookupOptions = {}): Promise<ModelInfo[]> {
     return this.#guard(async () => {
-      const timeout = options.timeout === undefined
-        ? this.#defaults.timeout
-        : checkTimeout("options.timeout", options.timeout);
       const { body, raw } = await requestJson(this.#http, {
         method: "GET",
         url: `${this.#root}/v1/models`,
-        timeoutMs: timeout,
+        timeoutMs: this.#lookupTimeout(options),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       return readModelList(body, raw);
@@ -181,10 +192,56 @@ export class GptOssClient {
   }
 
   /**
+   * Finds out which server this is (vLLM, Ollama, llama.cpp, LM Studio) and
+   * the context window its model runs with, in a few cheap requests. The
+   * answer is cached; a server that answers none of the probes is "unknown".
+   *
+   * @param options A signal and a timeout for each probe.
+   * @returns The server, its models, the model used and its context window.
+   * @throws {ConnectionError|TimeoutError|AbortError} Only when nothing answers at all.
+   *
+   * @example
+   * ```ts
+   * import { GptOssClient } from "@gptoss/client";
+   * import { startMockServer } from "@gptoss/client/testing";
+   * await using server = await startMockServer();
+   * const info = await new GptOssClient({ baseUrl: server.url }).discover();
+   * console.log(info.server, info.model, info.contextLength);
+   * ```
+   */
+  discover(options: LookupOptions = {}): Promise<ServerInfo> {
+    this.#discovery ??= discoverServer({
+      http: this.#http,
+      root: this.#root,
+      timeoutMs: this.#lookupTimeout(options),
+      ...(this.#model ? { model: this.#model } : {}),
+      pickModel: (models) => pickModel(models, this.#root),
+    }).then((info) => {
+      this.#serverInfo = info;
+      this.#model ??= info.model;
+      this.#logger.info(
+        `Discovered ${info.server} at ${this.#root}: model ${
+          info.model ?? "?"
+        }, context window ${info.contextLength ?? "not told"}.`,
+      );
+      return info;
+    });
+    const discovery = this.#discovery;
+    return this.#guard(() =>
+      untilAborted(discovery, options.signal).catch((error) => {
+        if (this.#discovery === discovery && !this.#serverInfo) {
+          this.#discovery = undefined;
+        }
+        throw error;
+      })
+    );
+  }
+
+  /**
    * Sends a conversation and waits for the whole answer.
    *
    * @param messages The conversation, in OpenAI's shape.
-   * @param options Per-call overrides and a `signal`.
+   * @param options Per-call overrides, tools, a response format and a `signal`.
    * @returns The completion; its message has the answer in `content` and the
    * reasoning in `reasoning`, whichever field the server used.
    * @throws {InvalidMessageError} For a malformed message, before any request.
@@ -199,7 +256,7 @@ export class GptOssClient {
    * const client = new GptOssClient({ baseUrl: server.url, model: "gpt-oss-20b" });
    * const completion = await client.generateResponse(
    *   [{ role: "user", content: "Say hi" }],
-   *   { temperature: 0, maxTokens: 100 },
+   *   { temperature: 0, maxTokens: 100, reasoningEffort: "high" },
    * );
    * console.log(completion.choices[0].message.content);
    * ```
@@ -209,31 +266,30 @@ export class GptOssClient {
     options?: RequestOptions,
   ): Promise<ChatCompletion> {
     return this.#guard(async () => {
-      const request = resolveRequestOptions(options, this.#requestDefaults());
+      const request = this.#resolve(options);
       assertValidMessages(messages);
-      const fitted = this.#fit(messages, request);
-      const model = await this.#resolveModel(request);
+      const started = performance.now();
+      const { body, fitted } = await this.#prepare(messages, request, false);
       const url = `${this.#root}/v1/chat/completions`;
-      const { body, raw } = await requestJson(this.#http, {
+      const { body: answer, raw } = await requestJson(this.#http, {
         method: "POST",
         url,
-        body: {
-          model,
-          messages: fitted.messages,
-          stream: false,
-          ...request.sampling,
-        },
+        body,
         timeoutMs: request.timeout,
         headers: request.headers,
         ...(request.signal ? { signal: request.signal } : {}),
       });
-      if (readServerError(body)) {
-        throw errorFromBody({ status: 200, url }, excerpt(raw), body);
+      if (readServerError(answer)) {
+        throw errorFromBody({ status: 200, url }, excerpt(raw), answer);
       }
-      const completion = normaliseCompletion(body, raw, {
+      const completion = normaliseCompletion(answer, raw, {
         splitHarmony: this.#splitHarmony,
       });
       if (fitted.truncation) completion.truncation = fitted.truncation;
+      completion.stats = computeStats({
+        startedAt: started,
+        endedAt: performance.now(),
+      }, completion);
       return completion;
     });
   }
@@ -241,10 +297,12 @@ export class GptOssClient {
   /**
    * Sends a conversation and streams the answer. Caller mistakes (a malformed
    * message, a wrong option, a conversation that cannot fit) throw here, at
-   * once; the request itself starts when the stream is first read.
+   * once; the request itself starts when the stream is first read. (With
+   * `maxContextSize: "auto"`, a conversation that cannot fit is found once
+   * the server has told its window, and ends the stream instead.)
    *
    * @param messages The conversation, in OpenAI's shape.
-   * @param options Per-call overrides and a `signal`.
+   * @param options Per-call overrides, tools, a response format and a `signal`.
    * @returns The stream: iterate it for deltas, or await `completion()`.
    * @throws {InvalidMessageError} For a malformed message.
    * @throws {ContextSizeError} When the conversation cannot fit the context window.
@@ -267,36 +325,42 @@ export class GptOssClient {
     options?: RequestOptions,
   ): ChatStream {
     let request: ResolvedRequest;
-    let fitted: FittedMessages;
+    let early: FittedMessages | undefined;
     try {
-      request = resolveRequestOptions(options, this.#requestDefaults());
+      request = this.#resolve(options);
       assertValidMessages(messages);
-      fitted = this.#fit(messages, request);
+      // A known window is checked now, so that a conversation that cannot fit throws at once.
+      const window = this.#defaults.maxContextSize;
+      if (window !== "auto") {
+        early = this.#fitHistory(messages, request, window);
+      }
     } catch (error) {
       throw this.#redactor.error(error);
     }
     const url = `${this.#root}/v1/chat/completions`;
-    const open = async () => {
-      const model = await this.#resolveModel(request);
-      return openRequest(this.#http, {
+    const open = async (): Promise<OpenedStream> => {
+      const { body, fitted } = await this.#prepare(
+        messages,
+        request,
+        true,
+        early,
+      );
+      const opened = await openRequest(this.#http, {
         method: "POST",
         url,
-        body: {
-          model,
-          messages: fitted.messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          ...request.sampling,
-        },
+        body,
         timeoutMs: request.timeout,
         headers: request.headers,
         accept: "text/event-stream",
         ...(request.signal ? { signal: request.signal } : {}),
       });
+      return fitted.truncation
+        ? { ...opened, truncation: fitted.truncation }
+        : opened;
     };
     return new ChatStream(open, {
       url,
-      ...(fitted.truncation ? { truncation: fitted.truncation } : {}),
+      ...(early?.truncation ? { truncation: early.truncation } : {}),
       scrub: (error) => this.#redactor.error(error),
       splitHarmony: this.#splitHarmony,
     });
@@ -330,16 +394,61 @@ export class GptOssClient {
     }
   }
 
-  #requestDefaults() {
-    return {
+  #resolve(options: RequestOptions | undefined): ResolvedRequest {
+    return resolveRequestOptions(options, {
       ...this.#defaults,
       ...(this.#model ? { model: this.#model } : {}),
-    };
+    });
   }
 
-  #fit(messages: ChatMessage[], request: ResolvedRequest) {
-    return fitToContext(messages, {
-      maxContextSize: this.#defaults.maxContextSize,
+  #lookupTimeout(options: LookupOptions): number {
+    return options.timeout === undefined
+      ? this.#defaults.timeout
+      : checkTimeout("options.timeout", options.timeout);
+  }
+
+  /** The server: configured, or discovered earlier (never a request of its own). */
+  #server(): ServerKind | undefined {
+    if (this.#configuredServer) return this.#configuredServer;
+    const found = this.#serverInfo?.server;
+    return found === undefined || found === "unknown" ? undefined : found;
+  }
+
+  /** Everything a request needs that may take a request of its own: the model, the window, the body. */
+  async #prepare(
+    messages: ChatMessage[],
+    request: ResolvedRequest,
+    stream: boolean,
+    fitted?: FittedMessages,
+  ): Promise<{ body: Record<string, unknown>; fitted: FittedMessages }> {
+    if (!fitted) {
+      const window = await this.#contextWindow(request.signal);
+      fitted = this.#fitHistory(messages, request, window);
+    }
+    const model = await this.#resolveModel(request);
+    const body = buildChatBody({
+      model,
+      messages: fitted.messages,
+      stream,
+      request,
+      server: this.#server(),
+    });
+    return { body, fitted };
+  }
+
+  /** Drops earlier turns' reasoning, then fits the window. */
+  #fitHistory(
+    messages: ChatMessage[],
+    request: ResolvedRequest,
+    window: number,
+  ): FittedMessages {
+    checkTokenBudget(request.maxTokens, window);
+    const prepared = prepareHistory(messages, {
+      keepReasoning: request.keepReasoning,
+      ...(this.#server() ? { server: this.#server() } : {}),
+    });
+    return fitToContext(prepared, {
+      maxContextSize: window,
       maxTokens: request.maxTokens,
       tokenizer: this.#tokenizer,
       policy: request.contextOverflow,
@@ -347,26 +456,43 @@ export class GptOssClient {
     });
   }
 
+  /** The context window: configured, or the server's when "auto" (8192 when it does not tell). */
+  async #contextWindow(signal?: AbortSignal): Promise<number> {
+    const configured = this.#defaults.maxContextSize;
+    if (configured !== "auto") return configured;
+    const info = await this.discover(signal ? { signal } : {});
+    if (info.contextLength !== undefined) return info.contextLength;
+    if (!this.#warnedFallback) {
+      this.#warnedFallback = true;
+      this.#logger.warn(
+        `maxContextSize is "auto" but ${this.#root} (${info.server}) did not tell its context window; using ${DEFAULT_CONFIG.maxContextSize}. Set maxContextSize to the window the model runs with.`,
+      );
+    }
+    return DEFAULT_CONFIG.maxContextSize;
+  }
+
   /** The model for a request: given, configured, or discovered once and shared. */
   async #resolveModel(request: ResolvedRequest): Promise<string> {
     if (request.model) return request.model;
     if (this.#model) return this.#model;
-    this.#discovery ??= this.listModels({ timeout: this.#defaults.timeout })
-      .then((models) => {
-        const id = pickModel(models, this.#root);
-        this.#model = id;
-        this.#logger.info(
-          `Using model ${JSON.stringify(id)}, the one ${this.#root} serves.`,
-        );
-        return id;
-      });
-    const discovery = this.#discovery;
+    this.#modelLookup ??= this.listModels({ timeout: this.#defaults.timeout })
+      .then(
+        (models) => {
+          const id = pickModel(models, this.#root);
+          this.#model = id;
+          this.#logger.info(
+            `Using model ${JSON.stringify(id)}, the one ${this.#root} serves.`,
+          );
+          return id;
+        },
+      );
+    const lookup = this.#modelLookup;
     try {
-      return await untilAborted(discovery, request.signal);
+      return await untilAborted(lookup, request.signal);
     } catch (error) {
-      // A failed discovery is tried again on the next request.
-      if (this.#discovery === discovery && !this.#model) {
-        this.#discovery = undefined;
+      // A failed lookup is tried again on the next request.
+      if (this.#modelLookup === lookup && !this.#model) {
+        this.#modelLookup = undefined;
       }
       throw error;
     }

@@ -15,6 +15,7 @@ import {
   checkLogger,
   checkNonEmptyString,
   checkRange,
+  checkServerKind,
   checkTimeout,
   type ContextOverflow,
   DEFAULT_CONFIG,
@@ -22,6 +23,11 @@ import {
 } from "./config.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
 import { resolveContextWindow } from "./context/window.ts";
+import {
+  checkReasoningEffort,
+  type ReasoningEffort,
+} from "./reasoning_effort.ts";
+import type { ServerKind } from "./server_kind.ts";
 import { ConfigError } from "./errors/mod.ts";
 import type { HttpContext } from "./http.ts";
 import { createConsoleLogger } from "./logger.ts";
@@ -29,11 +35,14 @@ import { isCredentialHeader, Redactor } from "./redact.ts";
 
 /** The values that per-call options may override. */
 export interface ClientDefaults {
-  maxContextSize: number;
+  /** A number, or "auto": asked from the server on first use. */
+  maxContextSize: number | "auto";
   maxTokens: number;
   temperature: number;
   timeout: number;
   contextOverflow: ContextOverflow;
+  reasoningEffort?: ReasoningEffort;
+  keepReasoning: boolean;
 }
 
 /** A configuration checked and ready to use. */
@@ -50,6 +59,8 @@ export interface ClientConfig {
   hasApiKey: boolean;
   /** Split raw harmony found in `content`. */
   splitHarmony: boolean;
+  /** The server the caller named, if any. */
+  server?: ServerKind;
 }
 
 /**
@@ -60,9 +71,23 @@ export interface ClientConfig {
 export function resolveClientConfig(config: GptOssConfig): ClientConfig {
   checkConfigKeys(config);
   const address = parseBaseUrl(config.baseUrl ?? DEFAULT_CONFIG.baseUrl);
-  const window = resolveContextWindow(config);
+  const auto = config.maxContextSize === "auto";
+  if (typeof config.maxContextSize === "string" && !auto) {
+    throw new ConfigError(
+      "maxContextSize",
+      config.maxContextSize,
+      'a whole number of at least 1, or "auto"',
+    );
+  }
+  // With "auto" the window is checked once the server has told it.
+  const window = resolveContextWindow({
+    ...config,
+    maxContextSize: auto
+      ? Number.MAX_SAFE_INTEGER
+      : config.maxContextSize as number | undefined,
+  });
   const defaults: ClientDefaults = {
-    maxContextSize: window.maxContextSize,
+    maxContextSize: auto ? "auto" : window.maxContextSize,
     maxTokens: window.maxTokens,
     temperature: checkRange(
       "temperature",
@@ -75,6 +100,15 @@ export function resolveClientConfig(config: GptOssConfig): ClientConfig {
       "contextOverflow",
       config.contextOverflow ?? DEFAULT_CONFIG.contextOverflow,
     ),
+    ...(config.reasoningEffort === undefined ? {} : {
+      reasoningEffort: checkReasoningEffort(
+        "reasoningEffort",
+        config.reasoningEffort,
+      ),
+    }),
+    keepReasoning: config.keepReasoning === undefined
+      ? false
+      : checkBoolean("keepReasoning", config.keepReasoning),
   };
   const apiKey = config.apiKey === undefined
     ? undefined
@@ -127,6 +161,9 @@ export function resolveClientConfig(config: GptOssConfig): ClientConfig {
     splitHarmony: config.splitHarmony === undefined
       ? true
       : checkBoolean("splitHarmony", config.splitHarmony),
+    ...(config.server === undefined
+      ? {}
+      : { server: checkServerKind(config.server) }),
   };
 }
 

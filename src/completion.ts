@@ -78,6 +78,9 @@ export function normaliseCompletion(
   };
   const usage = readUsage(record.usage);
   if (usage) completion.usage = usage;
+  if (record.timings !== null && typeof record.timings === "object") {
+    completion.timings = record.timings as Record<string, number>;
+  }
   return completion;
 }
 

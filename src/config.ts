@@ -8,6 +8,8 @@
 import { ConfigError } from "./errors/mod.ts";
 import type { Logger } from "./logger.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
+import type { ReasoningEffort } from "./reasoning_effort.ts";
+import { SERVER_KINDS, type ServerKind } from "./server_kind.ts";
 
 /**
  * What the client does when the conversation does not fit the context window:
@@ -44,8 +46,11 @@ export interface GptOssConfig {
   model?: string;
   /** Extra headers for every request. */
   headers?: Record<string, string>;
-  /** The model's context window in tokens. Default 8192. */
-  maxContextSize?: number;
+  /**
+   * The model's context window in tokens, or `"auto"` to ask the server
+   * (see `discover()`; 8192 when it does not tell). Default 8192.
+   */
+  maxContextSize?: number | "auto";
   /** Sampling temperature, 0 to 2. Default 0.7. */
   temperature?: number;
   /** The most tokens to generate, reasoning included. Default 2048. */
@@ -69,6 +74,12 @@ export interface GptOssConfig {
    * calls. Default `true`.
    */
   splitHarmony?: boolean;
+  /** How hard the model thinks: "low", "medium" or "high". Default: the server's (medium). */
+  reasoningEffort?: ReasoningEffort;
+  /** Send the reasoning of earlier turns back to the server. Default `false`. */
+  keepReasoning?: boolean;
+  /** The server, when you know it; otherwise discovered or handled generically. */
+  server?: ServerKind;
 }
 
 /**
@@ -110,6 +121,9 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set([
   "logger",
   "tokenizer",
   "splitHarmony",
+  "reasoningEffort",
+  "keepReasoning",
+  "server",
 ]);
 
 /**
@@ -171,6 +185,18 @@ export function checkRange(
     throw new ConfigError(field, value, `a number from ${min} to ${max}`);
   }
   return value;
+}
+
+/** @throws {ConfigError} Unless `value` is one of the known servers. */
+export function checkServerKind(value: unknown): ServerKind {
+  if (!SERVER_KINDS.includes(value as ServerKind)) {
+    throw new ConfigError(
+      "server",
+      value,
+      SERVER_KINDS.map((s) => `"${s}"`).join(", "),
+    );
+  }
+  return value as ServerKind;
 }
 
 /** @throws {ConfigError} Unless `value` is `true` or `false`. */

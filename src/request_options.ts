@@ -1,11 +1,13 @@
 /**
  * Per-call options: any sampling field of the configuration can be
- * overridden for one request, checked with the same rules.
+ * overridden for one request, checked with the same rules, plus what only
+ * makes sense per call (tools, a response format, a signal).
  *
  * @module
  */
 
 import {
+  checkBoolean,
   checkContextOverflow,
   checkHeaders,
   checkKnownKeys,
@@ -13,18 +15,28 @@ import {
   checkPositiveInteger,
   checkRange,
   checkTimeout,
-  checkTokenBudget,
   type ContextOverflow,
 } from "./config.ts";
 import { ConfigError } from "./errors/mod.ts";
+import {
+  checkReasoningEffort,
+  type ReasoningEffort,
+} from "./reasoning_effort.ts";
+import { checkResponseFormat, type ResponseFormat } from "./response_format.ts";
+import {
+  checkToolChoice,
+  checkTools,
+  type ToolChoice,
+  type ToolDefinition,
+} from "./tools/tool_types.ts";
 
 /**
  * Options for one request; each overrides the client's configuration.
  *
- * @example A deterministic, short answer
+ * @example A deterministic, short answer with little reasoning
  * ```ts
  * import type { RequestOptions } from "@gptoss/client";
- * const options: RequestOptions = { temperature: 0, maxTokens: 256, seed: 1 };
+ * const options: RequestOptions = { temperature: 0, maxTokens: 256, seed: 1, reasoningEffort: "low" };
  * ```
  */
 export interface RequestOptions {
@@ -40,6 +52,16 @@ export interface RequestOptions {
   stop?: string | string[];
   /** A seed for reproducible sampling, where the server supports it. */
   seed?: number;
+  /** How hard the model thinks: "low", "medium" or "high". */
+  reasoningEffort?: ReasoningEffort;
+  /** Send the reasoning of earlier turns back too (by default it is dropped). */
+  keepReasoning?: boolean;
+  /** Functions the model may call. */
+  tools?: ToolDefinition[];
+  /** Whether and which tool the model must call. */
+  toolChoice?: ToolChoice;
+  /** The shape the answer must have (JSON, a JSON schema). */
+  responseFormat?: ResponseFormat;
   /** Milliseconds to wait for the headers, then for each piece of a stream. */
   timeout?: number;
   /** What to do when the conversation does not fit the context window. */
@@ -59,6 +81,11 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   "topP",
   "stop",
   "seed",
+  "reasoningEffort",
+  "keepReasoning",
+  "tools",
+  "toolChoice",
+  "responseFormat",
   "timeout",
   "contextOverflow",
   "signal",
@@ -71,9 +98,10 @@ export interface RequestDefaults {
   model?: string;
   temperature: number;
   maxTokens: number;
-  maxContextSize: number;
   timeout: number;
   contextOverflow: ContextOverflow;
+  reasoningEffort?: ReasoningEffort;
+  keepReasoning: boolean;
 }
 
 /** Options checked and merged with the client's values. */
@@ -82,10 +110,16 @@ export interface ResolvedRequest {
   maxTokens: number;
   timeout: number;
   contextOverflow: ContextOverflow;
+  keepReasoning: boolean;
+  reasoningEffort?: ReasoningEffort;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  responseFormat?: ResponseFormat;
   signal?: AbortSignal;
   headers: Record<string, string>;
   /** Sampling fields in the wire's names. */
   sampling: Record<string, unknown>;
+  extraBody?: Record<string, unknown>;
 }
 
 /**
@@ -103,7 +137,6 @@ export function resolveRequestOptions(
   const maxTokens = o.maxTokens === undefined
     ? defaults.maxTokens
     : checkPositiveInteger("options.maxTokens", o.maxTokens);
-  checkTokenBudget(maxTokens, defaults.maxContextSize);
   const sampling: Record<string, unknown> = {
     temperature: o.temperature === undefined
       ? defaults.temperature
@@ -120,22 +153,26 @@ export function resolveRequestOptions(
     sampling.seed = o.seed;
   }
   if (o.stop !== undefined) sampling.stop = checkStop(o.stop);
-  if (o.extraBody !== undefined) {
-    if (
-      o.extraBody === null || typeof o.extraBody !== "object" ||
-      Array.isArray(o.extraBody)
-    ) {
-      throw new ConfigError(
-        "options.extraBody",
-        o.extraBody,
-        "an object of body fields",
-      );
-    }
-    Object.assign(sampling, o.extraBody);
+  if (
+    o.extraBody !== undefined &&
+    (o.extraBody === null || typeof o.extraBody !== "object" ||
+      Array.isArray(o.extraBody))
+  ) {
+    throw new ConfigError(
+      "options.extraBody",
+      o.extraBody,
+      "an object of body fields",
+    );
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new ConfigError("options.signal", o.signal, "an AbortSignal");
   }
+  const tools = o.tools === undefined
+    ? undefined
+    : checkTools("options.tools", o.tools);
+  const reasoningEffort = o.reasoningEffort === undefined
+    ? defaults.reasoningEffort
+    : checkReasoningEffort("options.reasoningEffort", o.reasoningEffort);
   return {
     model: o.model === undefined
       ? defaults.model
@@ -147,11 +184,26 @@ export function resolveRequestOptions(
     contextOverflow: o.contextOverflow === undefined
       ? defaults.contextOverflow
       : checkContextOverflow("options.contextOverflow", o.contextOverflow),
+    keepReasoning: o.keepReasoning === undefined
+      ? defaults.keepReasoning
+      : checkBoolean("options.keepReasoning", o.keepReasoning),
+    ...(reasoningEffort ? { reasoningEffort } : {}),
+    ...(tools ? { tools } : {}),
+    ...(o.toolChoice === undefined ? {} : {
+      toolChoice: checkToolChoice("options.toolChoice", o.toolChoice, tools),
+    }),
+    ...(o.responseFormat === undefined ? {} : {
+      responseFormat: checkResponseFormat(
+        "options.responseFormat",
+        o.responseFormat,
+      ),
+    }),
     ...(o.signal ? { signal: o.signal } : {}),
     headers: o.headers === undefined
       ? {}
       : checkHeaders("options.headers", o.headers),
     sampling,
+    ...(o.extraBody ? { extraBody: o.extraBody } : {}),
   };
 }
 

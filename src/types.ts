@@ -173,9 +173,33 @@ export interface TruncationInfo {
 }
 
 /**
- * A chat completion in OpenAI's shape, with two additions: `incomplete` on a
- * completion assembled from a stream that broke, and `truncation` when the
- * client dropped old messages to fit the context window.
+ * What the client measured of one request.
+ *
+ * @example
+ * ```ts
+ * import type { CompletionStats } from "@gptoss/client";
+ * const line = (s: CompletionStats) =>
+ *   `${s.completionTokens} tokens, ${s.tokensPerSecond.toFixed(1)}/s, first after ${s.timeToFirstTokenMs ?? "?"} ms`;
+ * ```
+ */
+export interface CompletionStats {
+  /** Milliseconds from sending the request to the end of the answer. */
+  totalMs: number;
+  /** Milliseconds from sending the request to the first token (streams only). */
+  timeToFirstTokenMs?: number;
+  /** Tokens generated, reasoning included: the server's count, or estimated. */
+  completionTokens: number;
+  /** `true` when the server reported no usage and the count is the estimator's. */
+  estimated: boolean;
+  /** Generation speed: tokens after the first one per second for a stream, over the whole request otherwise. */
+  tokensPerSecond: number;
+}
+
+/**
+ * A chat completion in OpenAI's shape, with these additions: `incomplete` on a
+ * completion assembled from a stream that broke, `truncation` when the client
+ * dropped old messages to fit the context window, llama.cpp's `timings`, and
+ * the client's own `stats`.
  *
  * @example The answer and the reasoning
  * ```ts
@@ -203,6 +227,10 @@ export interface ChatCompletion {
   incomplete?: boolean;
   /** Present when the client dropped old messages to fit the context window. */
   truncation?: TruncationInfo;
+  /** llama.cpp's own measurements (`prompt_n`, `predicted_per_second`, …), when it sent them. */
+  timings?: Record<string, number>;
+  /** What the client measured. */
+  stats?: CompletionStats;
 }
 
 /**

@@ -33,6 +33,7 @@ Deno.test("GptOssClient() applies the documented defaults", () => {
     temperature: 0.7,
     timeout: 30000,
     contextOverflow: "truncate",
+    keepReasoning: false,
     hasApiKey: false,
   });
   assert.equal(DEFAULT_CONFIG.maxContextSize, settings.maxContextSize);

@@ -61,14 +61,13 @@ export function messageTokens(
       return tokens + TOOL_RESULT_OVERHEAD;
     case "assistant": {
       tokens += ASSISTANT_CHANNEL;
-      const calls = message.tool_calls;
-      if (!calls?.length) return tokens;
-      // The template keeps the reasoning of a turn that calls tools.
+      // Reasoning that is sent (the turn in progress, or kept on purpose) is
+      // rendered as an analysis message of its own.
       if (message.reasoning) {
         tokens += MESSAGE_OVERHEAD + ASSISTANT_CHANNEL +
           tokenizer.count(message.reasoning);
       }
-      for (const call of calls) {
+      for (const call of message.tool_calls ?? []) {
         tokens += MESSAGE_OVERHEAD + TOOL_CALL_OVERHEAD +
           tokenizer.count(call.function.name) +
           tokenizer.count(call.function.arguments);

@@ -18,3 +18,5 @@ export {
   ContextSizeError,
 } from "./context_size_error.ts";
 export { AbortError } from "./abort_error.ts";
+export { ToolCallError } from "./tool_call_error.ts";
+export { StructuredOutputError } from "./structured_output_error.ts";

@@ -1,0 +1,38 @@
+/**
+ * An answer that should have been JSON of a given shape and is not.
+ *
+ * @module
+ */
+
+import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
+
+/**
+ * The model's answer is not the JSON a response format asked for, or the
+ * caller's validation rejected it. The raw answer is kept.
+ *
+ * @example
+ * ```ts
+ * import { StructuredOutputError } from "@gptoss/client";
+ * const error = new StructuredOutputError("Sure! Here it is", "it is not JSON");
+ * console.log(error.raw);
+ * ```
+ */
+export class StructuredOutputError extends GptOssError {
+  /** The answer as the model wrote it. */
+  readonly raw: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param raw The answer text.
+   * @param problem What is wrong with it.
+   * @param options The parser's or validator's error as the cause.
+   */
+  constructor(raw: string, problem: string, options: GptOssErrorOptions = {}) {
+    super(
+      `The answer is not the structured output asked for: ${problem}. The raw answer is in error.raw; a json_schema response format with strict: true, or a clearer prompt, helps.`,
+      options,
+    );
+    this.raw = raw;
+  }
+}

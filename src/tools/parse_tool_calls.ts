@@ -1,0 +1,81 @@
+/**
+ * Reads the tool calls of an answer with their arguments parsed.
+ *
+ * @module
+ */
+
+import { ToolCallError } from "../errors/mod.ts";
+import type { AssistantMessage, ChatCompletion } from "../types.ts";
+
+/**
+ * A tool call with its arguments parsed from JSON.
+ *
+ * @example
+ * ```ts
+ * import type { ParsedToolCall } from "@gptoss/client";
+ * const city = (call: ParsedToolCall) => (call.arguments as { city: string }).city;
+ * ```
+ */
+export interface ParsedToolCall {
+  /** The id the tool result must quote. */
+  id: string;
+  /** The tool's name. */
+  name: string;
+  /** The arguments, parsed: an object (`{}` when the model sent none). */
+  arguments: Record<string, unknown>;
+  /** The arguments as the model wrote them. */
+  raw: string;
+}
+
+/**
+ * Parses the tool calls of a completion (its first choice) or of a message.
+ *
+ * @param source A completion or an assistant message.
+ * @returns The calls, in order, with parsed arguments; empty when there are none.
+ * @throws {ToolCallError} Naming the tool whose arguments are not a JSON object.
+ *
+ * @example
+ * ```ts
+ * import { parseToolCalls } from "@gptoss/client";
+ * const calls = parseToolCalls({
+ *   role: "assistant",
+ *   content: null,
+ *   tool_calls: [{ id: "c1", type: "function", function: { name: "get_weather", arguments: '{"city":"Oslo"}' } }],
+ * });
+ * console.log(calls[0].arguments); // { city: "Oslo" }
+ * ```
+ */
+export function parseToolCalls(
+  source: ChatCompletion | AssistantMessage,
+): ParsedToolCall[] {
+  const message = "choices" in source ? source.choices[0]?.message : source;
+  return (message?.tool_calls ?? []).map((call) => {
+    const raw = call.function.arguments;
+    let parsed: unknown;
+    try {
+      parsed = raw.trim() === "" ? {} : JSON.parse(raw);
+    } catch (cause) {
+      throw new ToolCallError(
+        call.function.name,
+        raw,
+        (cause as Error).message,
+        { cause },
+      );
+    }
+    if (
+      parsed === null || typeof parsed !== "object" || Array.isArray(parsed)
+    ) {
+      throw new ToolCallError(
+        call.function.name,
+        raw,
+        "it is JSON but not an object",
+      );
+    }
+    return {
+      id: call.id,
+      name: call.function.name,
+      arguments: parsed as Record<string, unknown>,
+      raw,
+    };
+  });
+}
