@@ -31,7 +31,10 @@ export class ChatEventDecoder {
   #done = false;
   #sawFinish = false;
   #pending: StreamDelta[] = [];
-  readonly #parser = new SseParser((data, event) => this.#onEvent(data, event));
+  readonly #parser = new SseParser(
+    (data, event) => this.#onEvent(data, event),
+    (field, value) => this.#onOtherField(field, value),
+  );
 
   /** @param options Whether to split raw harmony in `content`. */
   constructor(options: EventDecoderOptions = {}) {
@@ -79,6 +82,24 @@ export class ChatEventDecoder {
   end(): boolean {
     const cut = this.#parser.end();
     return this.#done || (this.#sawFinish && !cut);
+  }
+
+  /**
+   * llama.cpp builds through 2025 sent a failure mid-stream as a
+   * non-standard `error: {json}` line (fixed to `data: {"error":…}` by
+   * llama.cpp PR #16109); a spec-exact parser would drop it.
+   */
+  #onOtherField(field: string, value: string): void {
+    if (field !== "error" || this.#done) return;
+    let inner: unknown;
+    try {
+      inner = JSON.parse(value);
+    } catch {
+      inner = { message: value };
+    }
+    throw errorFromBody({ status: 200, statusText: "error in stream" }, value, {
+      error: inner,
+    });
   }
 
   #onEvent(data: string, event: string): void {

@@ -49,6 +49,7 @@ const CR = 13;
  */
 export class SseParser {
   readonly #onEvent: (data: string, event: string, id: string) => void;
+  readonly #onOtherField: ((field: string, value: string) => void) | undefined;
   #line = ""; // the unfinished line carried over from the previous chunk
   #data = "";
   #hasData = false;
@@ -61,9 +62,16 @@ export class SseParser {
    * Creates a parser.
    *
    * @param onEvent Called with each event's data, type and last event id.
+   * @param onOtherField Called with each field the spec tells a browser to
+   * ignore (not `data`, `event`, `id` or `retry`), for dialects such as
+   * llama.cpp's `error:` lines; the event being built is not affected.
    */
-  constructor(onEvent: (data: string, event: string, id: string) => void) {
+  constructor(
+    onEvent: (data: string, event: string, id: string) => void,
+    onOtherField?: (field: string, value: string) => void,
+  ) {
     this.#onEvent = onEvent;
+    this.#onOtherField = onOtherField;
   }
 
   /**
@@ -166,7 +174,10 @@ export class SseParser {
       case "id":
         if (!value.includes("\0")) this.#id = value;
         break;
-        // "retry" and unknown fields are ignored: nothing reconnects here.
+      case "retry": // nothing reconnects here
+        break;
+      default:
+        this.#onOtherField?.(field, value);
     }
   }
 }

@@ -65,3 +65,23 @@ export function closedPort(): number {
   listener.close();
   return port;
 }
+
+/** A small deterministic generator, so that a failing split can be replayed. */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+}
+
+/** Byte offsets that split a text's UTF-8 bytes into random writes. */
+export function randomWrites(text: string, seed: number): number[] {
+  const length = new TextEncoder().encode(text).length;
+  const next = seededRandom(seed);
+  const cuts = new Set<number>();
+  const count = 1 + Math.floor(next() * Math.min(12, length));
+  while (cuts.size < count && length > 1) {
+    cuts.add(1 + Math.floor(next() * (length - 1)));
+  }
+  return [...cuts].sort((a, b) => a - b);
+}

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { ApiError, ContextSizeError, GptOssClient } from "../mod.ts";
+import { errorFromBody, readServerError } from "../src/error_body.ts";
+import { startMockServer } from "../testing/mod.ts";
+import { loadFixture, randomWrites } from "./_helpers.ts";
+
+const ask = [{ role: "user" as const, content: "a very long prompt" }];
+
+Deno.test("llama.cpp's non-standard 'error:' line in a 200 stream becomes ContextSizeError", async () => {
+  const fixture = await loadFixture("llamacpp_error_field_stream.json");
+  for (let seed = 1; seed <= 5; seed++) {
+    await using server = await startMockServer();
+    server.enqueue({ ...fixture, writes: randomWrites(fixture.sse!, seed) });
+    const error = await new GptOssClient({ baseUrl: server.url, model: "m" })
+      .streamResponse(ask).completion().catch((e) => e);
+    assert.ok(error instanceof ContextSizeError, String(error));
+    assert.equal(error.status, 200);
+    assert.equal(
+      error.serverMessage,
+      "the request exceeds the available context size. try increasing the context size or enable context shift",
+    );
+    assert.match(error.message, /does not fit the context window/);
+  }
+});
+
+Deno.test("llama.cpp's error event in a 200 stream becomes ContextSizeError with its numbers", async () => {
+  const fixture = await loadFixture("llamacpp_error_event_context.json");
+  await using server = await startMockServer();
+  server.enqueue({ ...fixture, writes: randomWrites(fixture.sse!, 3) });
+  const error = await new GptOssClient({ baseUrl: server.url, model: "m" })
+    .streamResponse(ask).completion().catch((e) => e);
+  assert.ok(error instanceof ContextSizeError);
+  assert.equal(error.promptTokens, 14429);
+  assert.equal(error.maxContextSize, 8192);
+  assert.match(
+    error.message,
+    /the prompt needs 14429 tokens, the context window is 8192/,
+  );
+});
+
+Deno.test("readServerError() reads every server's error shape", () => {
+  assert.deepEqual(
+    readServerError({ error: { message: "m", type: "t", code: "c" } }),
+    { message: "m", type: "t", code: "c" },
+  );
+  assert.deepEqual(
+    readServerError({
+      object: "error",
+      message: "m",
+      type: "BadRequestError",
+      code: 400,
+    }),
+    {
+      message: "m",
+      type: "BadRequestError",
+      code: 400,
+    },
+  );
+  assert.deepEqual(readServerError({ error: "model not found" }), {
+    message: "model not found",
+  });
+  assert.deepEqual(
+    readServerError({
+      error: {
+        code: 400,
+        message: "m",
+        type: "exceed_context_size_error",
+        n_prompt_tokens: 9,
+        n_ctx: 8,
+      },
+    }),
+    {
+      message: "m",
+      type: "exceed_context_size_error",
+      code: 400,
+      promptTokens: 9,
+      contextSize: 8,
+    },
+  );
+  assert.equal(readServerError({ choices: [] }), undefined);
+  assert.equal(readServerError("text"), undefined);
+});
+
+Deno.test("errorFromBody() recognises context-length rejections by type, code and message", () => {
+  const origin = { status: 400 };
+  const cases: [unknown, number | undefined, number | undefined][] = [
+    [
+      {
+        error: {
+          message:
+            "This model's maximum context length is 8192 tokens. However, your request has 9000 input tokens.",
+        },
+      },
+      9000,
+      8192,
+    ],
+    [
+      {
+        error: {
+          message:
+            "request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it",
+          type: "exceed_context_size_error",
+        },
+      },
+      4390,
+      4096,
+    ],
+    [
+      { error: { message: "too long", code: "context_length_exceeded" } },
+      undefined,
+      undefined,
+    ],
+    [
+      { error: "the input length exceeds the context length" },
+      undefined,
+      undefined,
+    ],
+  ];
+  for (const [body, prompt, window] of cases) {
+    const error = errorFromBody(origin, JSON.stringify(body), body);
+    assert.ok(error instanceof ContextSizeError, JSON.stringify(body));
+    assert.equal(error.promptTokens, prompt);
+    assert.equal(error.maxContextSize, window);
+  }
+  assert.ok(
+    errorFromBody(origin, "{}", {
+      error: { message: "bad temperature" },
+    }) instanceof ApiError,
+  );
+});

@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { type ChatMessage, GptOssClient } from "../mod.ts";
+import { prepareHistory } from "../src/history.ts";
+import { startMockServer } from "../testing/mod.ts";
+
+const history: ChatMessage[] = [
+  { role: "user", content: "What is the weather in Oslo?" },
+  {
+    role: "assistant",
+    content: null,
+    reasoning: "Need the weather tool.",
+    tool_calls: [{
+      id: "c1",
+      type: "function",
+      function: { name: "get_weather", arguments: '{"city":"Oslo"}' },
+    }],
+  },
+  { role: "tool", tool_call_id: "c1", content: "18 C" },
+  {
+    role: "assistant",
+    content: "It is 18 C in Oslo.",
+    reasoning: "Report it.",
+  },
+  { role: "user", content: "And in Bergen?" },
+  {
+    role: "assistant",
+    content: null,
+    reasoning: "Call the tool again for Bergen.",
+    tool_calls: [{
+      id: "c2",
+      type: "function",
+      function: { name: "get_weather", arguments: '{"city":"Bergen"}' },
+    }],
+  },
+  { role: "tool", tool_call_id: "c2", content: "12 C" },
+];
+
+Deno.test("prepareHistory() drops earlier turns' reasoning and keeps the exchange in progress", () => {
+  const sent = prepareHistory(history);
+  const reasoning = sent.map((m) =>
+    (m as unknown as Record<string, unknown>).reasoning ?? null
+  );
+  assert.deepEqual(reasoning, [
+    null,
+    null,
+    null,
+    null,
+    null,
+    "Call the tool again for Bergen.",
+    null,
+  ]);
+  // llama.cpp (and vLLM before the rename) read reasoning_content: both are sent when the server is not known.
+  assert.equal(
+    (sent[5] as unknown as Record<string, unknown>).reasoning_content,
+    "Call the tool again for Bergen.",
+  );
+  assert.equal(
+    (prepareHistory(history, { server: "ollama" })[5] as unknown as Record<
+      string,
+      unknown
+    >).reasoning_content,
+    undefined,
+  );
+  // Messages without reasoning are the caller's own objects; the caller's messages are not changed.
+  assert.equal(sent[0], history[0]);
+  assert.equal(history[1].reasoning, "Need the weather tool.");
+});
+
+Deno.test("prepareHistory() keeps every turn's reasoning on request, from any field name", () => {
+  const sent = prepareHistory(history, { keepReasoning: true, server: "vllm" });
+  assert.deepEqual(sent.map((m) => m.reasoning ?? null), [
+    null,
+    "Need the weather tool.",
+    null,
+    "Report it.",
+    null,
+    "Call the tool again for Bergen.",
+    null,
+  ]);
+  const other = prepareHistory([
+    { role: "user", content: "q" },
+    {
+      role: "assistant",
+      content: "a",
+      reasoning_content: "old thought",
+    } as unknown as ChatMessage,
+    { role: "user", content: "q2" },
+  ]);
+  assert.deepEqual(other[1], { role: "assistant", content: "a" });
+});
+
+Deno.test("the client sends the prepared history, and keepReasoning per call", async () => {
+  await using server = await startMockServer();
+  const client = new GptOssClient({
+    baseUrl: server.url,
+    model: "m",
+    server: "vllm",
+  });
+  await client.generateResponse(history);
+  await client.generateResponse(history, { keepReasoning: true });
+  const [dropped, kept] = server.requests.map((r) =>
+    (r.body as { messages: ChatMessage[] }).messages
+  );
+  assert.deepEqual(dropped.map((m) => m.reasoning ?? null), [
+    null,
+    null,
+    null,
+    null,
+    null,
+    "Call the tool again for Bergen.",
+    null,
+  ]);
+  assert.equal(kept[3].reasoning, "Report it.");
+});

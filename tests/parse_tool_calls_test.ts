@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import {
+  GptOssClient,
+  InvalidResponseError,
+  parseToolCalls,
+  ToolCallError,
+} from "../mod.ts";
+import { chatCompletionBody, startMockServer } from "../testing/mod.ts";
+import { loadFixture, randomWrites } from "./_helpers.ts";
+
+const ask = [{ role: "user" as const, content: "list the files" }];
+
+Deno.test("a tool call sent whole in one chunk (Ollama) is assembled and parsed", async () => {
+  const fixture = await loadFixture("ollama_tool_call_whole.json");
+  for (let seed = 1; seed <= 5; seed++) {
+    await using server = await startMockServer();
+    server.enqueue({ ...fixture, writes: randomWrites(fixture.sse!, seed) });
+    const completion = await new GptOssClient({
+      baseUrl: server.url,
+      model: "m",
+    }).streamResponse(ask).completion();
+    assert.equal(completion.choices[0].finish_reason, "tool_calls");
+    assert.deepEqual(parseToolCalls(completion), [
+      {
+        id: "call_hk81qg8b",
+        name: "run_command",
+        arguments: { command: "ls -la" },
+        raw: '{"command":"ls -la"}',
+      },
+    ]);
+  }
+});
+
+Deno.test("a tool call sent in fragments is assembled by index; cut-off arguments name the tool", async () => {
+  const fixture = await loadFixture("tool_call_fragments_stream.json");
+  for (let seed = 1; seed <= 5; seed++) {
+    await using server = await startMockServer();
+    server.enqueue({ ...fixture, writes: randomWrites(fixture.sse!, seed) });
+    const error = await new GptOssClient({ baseUrl: server.url, model: "m" })
+      .streamResponse(ask).completion().catch((e) => e);
+    // The capture stops mid-call: what arrived is kept, and its arguments do not parse.
+    assert.ok(error instanceof InvalidResponseError);
+    const partial = error.partial!;
+    assert.deepEqual(partial.choices[0].message.tool_calls, [
+      {
+        id: "call_aqwOReHDKPnqiF7NbRxzDTY1",
+        type: "function",
+        function: { name: "python", arguments: '{"code' },
+      },
+    ]);
+    assert.throws(() => parseToolCalls(partial), (e: unknown) => {
+      assert.ok(e instanceof ToolCallError);
+      assert.equal(e.toolName, "python");
+      assert.equal(e.arguments, '{"code');
+      assert.match(
+        e.message,
+        /The model called "python" with arguments that are not a JSON object/,
+      );
+      return true;
+    });
+  }
+});
+
+Deno.test("parseToolCalls() reads empty arguments as {} and rejects JSON that is not an object", async () => {
+  await using server = await startMockServer();
+  server.enqueue({
+    json: chatCompletionBody({
+      toolCalls: [{ id: "a", name: "now", arguments: "" }, {
+        id: "b",
+        name: "list",
+        arguments: "[1,2]",
+      }],
+    }),
+  });
+  const completion = await new GptOssClient({ baseUrl: server.url, model: "m" })
+    .generateResponse(ask);
+  assert.throws(
+    () => parseToolCalls(completion),
+    /"list" with arguments that are not a JSON object \(it is JSON but not an object\)/,
+  );
+  const [now] = parseToolCalls({
+    role: "assistant",
+    content: null,
+    tool_calls: [completion.choices[0].message.tool_calls![0]],
+  });
+  assert.deepEqual(now, { id: "a", name: "now", arguments: {}, raw: "" });
+  assert.deepEqual(parseToolCalls({ role: "assistant", content: "plain" }), []);
+});

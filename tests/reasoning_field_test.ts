@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import {
+  GptOssClient,
+  InvalidResponseError,
+  type StreamDelta,
+} from "../mod.ts";
+import { startMockServer } from "../testing/mod.ts";
+import { loadFixture, randomWrites } from "./_helpers.ts";
+
+const ask = [{ role: "user" as const, content: "hi" }];
+
+async function streamed(fixtureName: string, seed: number) {
+  const fixture = await loadFixture(fixtureName);
+  await using server = await startMockServer();
+  server.enqueue({ ...fixture, writes: randomWrites(fixture.sse!, seed) });
+  const stream = new GptOssClient({ baseUrl: server.url, model: "m" })
+    .streamResponse(ask);
+  const deltas: StreamDelta[] = [];
+  let failure: unknown;
+  try {
+    for await (const delta of stream) deltas.push(delta);
+  } catch (error) {
+    failure = error;
+  }
+  return {
+    deltas,
+    failure,
+    completion: failure ? undefined : await stream.completion(),
+  };
+}
+
+Deno.test("reasoning is read from each server's field in a stream, however the bytes are split", async () => {
+  for (let seed = 1; seed <= 5; seed++) {
+    // vLLM before the rename: reasoning_content (the capture stops mid-stream).
+    const vllmOld = await streamed("vllm_reasoning_content_stream.json", seed);
+    assert.ok(vllmOld.failure instanceof InvalidResponseError);
+    assert.equal(
+      vllmOld.failure.partial?.choices[0].message.reasoning,
+      " need to use the tool",
+    );
+    // vLLM after the rename: reasoning.
+    const vllmNew = await streamed("vllm_reasoning_field_event.json", seed);
+    assert.equal(
+      (vllmNew.failure as InvalidResponseError).partial?.choices[0].message
+        .reasoning,
+      " repetitive",
+    );
+    // Ollama /v1: reasoning, with content "" beside it.
+    const ollama = await streamed("ollama_v1_stream.json", seed);
+    assert.equal(ollama.failure, undefined);
+    assert.deepEqual(ollama.deltas, [{ reasoning: "User" }, {
+      reasoning: " asks",
+    }, { content: "1" }]);
+    assert.equal(ollama.completion!.choices[0].message.reasoning, "User asks");
+    assert.equal(ollama.completion!.choices[0].message.content, "1");
+    // llama.cpp: reasoning_content, with timings on every chunk.
+    const llama = await streamed("llamacpp_stream_timings.json", seed);
+    const partial = (llama.failure as InvalidResponseError).partial!;
+    assert.equal(partial.choices[0].message.reasoning, " it handles");
+    assert.equal(partial.timings?.predicted_n, 29);
+  }
+});
+
+Deno.test("reasoning is read from each server's field in a whole answer", async () => {
+  await using server = await startMockServer();
+  const client = new GptOssClient({ baseUrl: server.url, model: "m" });
+  server.enqueue(await loadFixture("ollama_v1_completion.json"));
+  const ollama = await client.generateResponse(ask);
+  assert.deepEqual(ollama.choices[0].message, {
+    role: "assistant",
+    content: "Hello",
+    reasoning: 'The user asks: "Say hello in one word."...',
+  });
+  server.enqueue(await loadFixture("lmstudio_completion.json"));
+  const lmStudio = await client.generateResponse(ask);
+  assert.equal(
+    lmStudio.choices[0].message.reasoning,
+    "Need <=3 sentences short story about a cat. Provide 1-3 sentences.",
+  );
+  assert.match(lmStudio.choices[0].message.content!, /^Midnight, the alley/);
+  assert.equal(
+    lmStudio.choices[0].message.tool_calls,
+    undefined,
+    "an empty tool_calls array is not a tool call",
+  );
+  assert.equal(lmStudio.usage?.completion_tokens, 111);
+});
+
+Deno.test("a usage-only chunk with choices: [] is read as usage", async () => {
+  const fixture = await loadFixture("ollama_v1_usage_chunk.json");
+  await using server = await startMockServer();
+  server.enqueue(fixture);
+  const stream = new GptOssClient({ baseUrl: server.url, model: "m" })
+    .streamResponse(ask);
+  const deltas: StreamDelta[] = [];
+  for await (const delta of stream) deltas.push(delta);
+  assert.deepEqual(deltas, [{
+    usage: { prompt_tokens: 68, completion_tokens: 5, total_tokens: 73 },
+  }]);
+  const completion = await stream.completion();
+  assert.equal(completion.usage?.total_tokens, 73);
+  assert.equal(completion.stats?.completionTokens, 5);
+  assert.equal(completion.stats?.estimated, false);
+});

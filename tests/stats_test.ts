@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { GptOssClient } from "../mod.ts";
+import { computeStats } from "../src/stats.ts";
+import {
+  chatCompletionBody,
+  chatCompletionStream,
+  startMockServer,
+} from "../testing/mod.ts";
+
+const ask = [{ role: "user" as const, content: "count" }];
+
+Deno.test("computeStats() measures time to first token and the speed after it", () => {
+  const completion = chatCompletionBody({
+    content: "x",
+    usage: { prompt_tokens: 1, completion_tokens: 101, total_tokens: 102 },
+  });
+  const stats = computeStats({
+    startedAt: 1000,
+    firstTokenAt: 1250,
+    endedAt: 3250,
+  }, completion as never);
+  assert.deepEqual(stats, {
+    totalMs: 2250,
+    timeToFirstTokenMs: 250,
+    completionTokens: 101,
+    estimated: false,
+    tokensPerSecond: 50, // 100 tokens after the first, in 2 s
+  });
+  const whole = computeStats(
+    { startedAt: 0, endedAt: 500 },
+    completion as never,
+  );
+  assert.equal(whole.tokensPerSecond, 202);
+  assert.equal(whole.timeToFirstTokenMs, undefined);
+});
+
+Deno.test("computeStats() estimates the tokens when the server reports no usage", () => {
+  const completion = chatCompletionBody({ content: "four words right here" });
+  delete (completion as { usage?: unknown }).usage;
+  const stats = computeStats(
+    { startedAt: 0, endedAt: 100 },
+    completion as never,
+  );
+  assert.equal(stats.estimated, true);
+  assert.ok(stats.completionTokens >= 4);
+});
+
+Deno.test("a stream's completion carries the client's stats, with the first token after the server's delay", async () => {
+  await using server = await startMockServer();
+  server.enqueue({
+    sse: chatCompletionStream({ content: "one two three four" }),
+    writes: "event",
+    delayMs: 60,
+  });
+  const stream = new GptOssClient({ baseUrl: server.url, model: "m" })
+    .streamResponse(ask);
+  const completion = await stream.completion();
+  const stats = completion.stats!;
+  // The role chunk comes first; the first token is the second event, 60 ms later.
+  assert.ok(stats.timeToFirstTokenMs! >= 50, JSON.stringify(stats));
+  assert.ok(stats.totalMs >= stats.timeToFirstTokenMs!);
+  assert.equal(stats.completionTokens, completion.usage!.completion_tokens);
+  assert.ok(stats.tokensPerSecond > 0);
+});
