@@ -41,6 +41,7 @@ Options:
   --max-tokens N       the longest answer, reasoning included (default 2048)
   --context N          the context window in tokens (default 8192)
   --timeout MS         wait this long for the server (default 30000)
+  --effort LEVEL       reasoning effort: low, medium or high
   --reasoning show|hide  print the model's reasoning on stderr (default hide)
   --no-stream          wait for the whole answer
   --json               print the completion as JSON, nothing else on stdout
@@ -75,6 +76,7 @@ export async function main(args: string[]): Promise<number> {
         "max-tokens": { type: "string" },
         context: { type: "string" },
         timeout: { type: "string" },
+        effort: { type: "string" },
         reasoning: { type: "string", default: "hide" },
         "no-stream": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
@@ -130,6 +132,9 @@ export async function main(args: string[]): Promise<number> {
       config.temperature = number("--temperature", values.temperature);
     }
     if (values.timeout) config.timeout = number("--timeout", values.timeout);
+    if (values.effort !== undefined) {
+      config.reasoningEffort = values.effort as GptOssConfig["reasoningEffort"];
+    }
     client = new GptOssClient(config);
   } catch (error) {
     return usageError((error as Error).message);

@@ -70,6 +70,8 @@ Deno.test("cli.ts sends the flags as the request's fields", async () => {
     "300",
     "--context",
     "4096",
+    "--effort",
+    "high",
     "--no-stream",
     "What",
     "now?",
@@ -84,6 +86,7 @@ Deno.test("cli.ts sends the flags as the request's fields", async () => {
   assert.equal(body.temperature, 0.1);
   assert.equal(body.max_tokens, 300);
   assert.equal(body.stream, false);
+  assert.equal(body.reasoning_effort, "high");
 });
 
 Deno.test("cli.ts reads the prompt from standard input, and prints JSON with --json", async () => {
@@ -137,6 +140,7 @@ Deno.test("cli.ts exits 2 with the usage for a bad flag or value, 1 when the ser
       ["--bogus", "x"],
       ["--temperature", "hot", "x"],
       ["--reasoning", "loud", "x"],
+      ["--effort", "max", "x"],
       ["--temperature", "9", "x"],
       [],
     ]
