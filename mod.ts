@@ -30,6 +30,7 @@
 
 export { GptOssClient } from "./src/client.ts";
 export type { ClientSettings, LookupOptions } from "./src/client.ts";
+export type { ClientDefaults } from "./src/client_config.ts";
 export type { ServerInfo } from "./src/discovery/server_info.ts";
 export type { ServerKind } from "./src/server_kind.ts";
 export type { ReasoningEffort } from "./src/reasoning_effort.ts";

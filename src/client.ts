@@ -11,7 +11,6 @@ import { normaliseCompletion } from "./completion.ts";
 import {
   checkTimeout,
   checkTokenBudget,
-  type ContextOverflow,
   DEFAULT_CONFIG,
   type GptOssConfig,
 } from "./config.ts";
@@ -25,7 +24,6 @@ import { type HttpContext, openRequest, requestJson } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { assertValidMessages } from "./messages.ts";
 import { type ModelInfo, pickModel, readModelList } from "./models.ts";
-import type { ReasoningEffort } from "./reasoning_effort.ts";
 import type { Redactor } from "./redact.ts";
 import { buildChatBody } from "./request_body.ts";
 import {
@@ -47,27 +45,13 @@ import { untilAborted } from "./until_aborted.ts";
  * console.log(new GptOssClient().settings.baseUrl); // "http://localhost:8000"
  * ```
  */
-export interface ClientSettings {
+export interface ClientSettings extends ClientDefaults {
   /** The server's address, normalised, without credentials. */
   baseUrl: string;
   /** The configured model, or the one discovered, if known yet. */
   model?: string;
   /** The server, when configured or discovered. */
   server?: ServerKind;
-  /** The context window in tokens, or "auto" (asked from the server). */
-  maxContextSize: number | "auto";
-  /** The default limit of generated tokens. */
-  maxTokens: number;
-  /** The default sampling temperature. */
-  temperature: number;
-  /** Milliseconds to wait for headers, then for each piece of a stream. */
-  timeout: number;
-  /** What happens when a conversation does not fit the window. */
-  contextOverflow: ContextOverflow;
-  /** The default reasoning effort, when set. */
-  reasoningEffort?: ReasoningEffort;
-  /** Whether earlier turns' reasoning is sent back. */
-  keepReasoning: boolean;
   /** Whether an API key is set (the key itself is never shown). */
   hasApiKey: boolean;
 }
@@ -459,9 +443,10 @@ export class GptOssClient {
     window: number,
   ): FittedMessages {
     checkTokenBudget(request.maxTokens, window);
+    const server = this.#server();
     const prepared = prepareHistory(messages, {
       keepReasoning: request.keepReasoning,
-      ...(this.#server() ? { server: this.#server() } : {}),
+      ...(server ? { server } : {}),
     });
     return fitToContext(prepared, {
       maxContextSize: window,

@@ -33,15 +33,29 @@ import type { HttpContext } from "./http.ts";
 import { createConsoleLogger } from "./logger.ts";
 import { isCredentialHeader, Redactor } from "./redact.ts";
 
-/** The values that per-call options may override. */
+/**
+ * The client's defaults for every request; per-call options override them.
+ *
+ * @example
+ * ```ts
+ * import { GptOssClient } from "@gptoss/client";
+ * const { maxTokens, temperature } = new GptOssClient().settings; // 2048, 0.7
+ * ```
+ */
 export interface ClientDefaults {
-  /** A number, or "auto": asked from the server on first use. */
+  /** The context window in tokens, or "auto" (asked from the server on first use). */
   maxContextSize: number | "auto";
+  /** The default limit of generated tokens. */
   maxTokens: number;
+  /** The default sampling temperature. */
   temperature: number;
+  /** Milliseconds to wait for headers, then for each piece of a stream. */
   timeout: number;
+  /** What happens when a conversation does not fit the window. */
   contextOverflow: ContextOverflow;
+  /** The default reasoning effort, when set. */
   reasoningEffort?: ReasoningEffort;
+  /** Whether earlier turns' reasoning is sent back. */
   keepReasoning: boolean;
 }
 
