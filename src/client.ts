@@ -8,14 +8,8 @@
 import { ChatStream, type OpenedStream } from "./chat_stream.ts";
 import { type ClientDefaults, resolveClientConfig } from "./client_config.ts";
 import { normaliseCompletion } from "./completion.ts";
-import {
-  checkTimeout,
-  checkTokenBudget,
-  DEFAULT_CONFIG,
-  type GptOssConfig,
-} from "./config.ts";
+import { checkTimeout, checkTokenBudget, type GptOssConfig } from "./config.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
-import { discoverServer } from "./discovery/discover.ts";
 import type { ServerInfo } from "./discovery/server_info.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
 import { type FittedMessages, fitToContext } from "./fit_context.ts";
@@ -23,7 +17,7 @@ import { prepareHistory } from "./history.ts";
 import { type HttpContext, openRequest, requestJson } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { assertValidMessages } from "./messages.ts";
-import { type ModelInfo, pickModel, readModelList } from "./models.ts";
+import { type ModelInfo, readModelList } from "./models.ts";
 import type { Redactor } from "./redact.ts";
 import { buildChatBody } from "./request_body.ts";
 import {
@@ -32,9 +26,9 @@ import {
   resolveRequestOptions,
 } from "./request_options.ts";
 import type { ServerKind } from "./server_kind.ts";
+import { ServerState } from "./server_state.ts";
 import { computeStats } from "./stats.ts";
 import type { ChatCompletion, ChatMessage } from "./types.ts";
-import { untilAborted } from "./until_aborted.ts";
 
 /**
  * What a client was configured with, safe to print: never the API key.
@@ -92,12 +86,7 @@ export class GptOssClient {
   readonly #defaults: ClientDefaults;
   readonly #hasApiKey: boolean;
   readonly #splitHarmony: boolean;
-  readonly #configuredServer: ServerKind | undefined;
-  #model: string | undefined;
-  #modelLookup: Promise<string> | undefined;
-  #serverInfo: ServerInfo | undefined;
-  #discovery: Promise<ServerInfo> | undefined;
-  #warnedFallback = false;
+  readonly #state: ServerState;
 
   /**
    * Creates a client; nothing is sent until the first call.
@@ -110,22 +99,28 @@ export class GptOssClient {
     const resolved = resolveClientConfig(config);
     this.#root = resolved.root;
     this.#defaults = resolved.defaults;
-    this.#model = resolved.model;
     this.#http = resolved.http;
     this.#logger = resolved.http.logger;
     this.#redactor = resolved.redactor;
     this.#tokenizer = resolved.tokenizer;
     this.#hasApiKey = resolved.hasApiKey;
     this.#splitHarmony = resolved.splitHarmony;
-    this.#configuredServer = resolved.server;
+    this.#state = new ServerState({
+      http: resolved.http,
+      root: resolved.root,
+      logger: resolved.http.logger,
+      timeoutMs: resolved.defaults.timeout,
+      ...(resolved.model ? { model: resolved.model } : {}),
+      ...(resolved.server ? { server: resolved.server } : {}),
+    });
   }
 
   /** The configuration in effect, without the API key. */
   get settings(): ClientSettings {
-    const server = this.#server();
+    const { model, server } = this.#state;
     return {
       baseUrl: this.#root,
-      ...(this.#model ? { model: this.#model } : {}),
+      ...(model ? { model } : {}),
       ...(server ? { server } : {}),
       ...this.#defaults,
       hasApiKey: this.#hasApiKey,
@@ -210,30 +205,8 @@ export class GptOssClient {
    * ```
    */
   discover(options: LookupOptions = {}): Promise<ServerInfo> {
-    this.#discovery ??= discoverServer({
-      http: this.#http,
-      root: this.#root,
-      timeoutMs: this.#lookupTimeout(options),
-      ...(this.#model ? { model: this.#model } : {}),
-      pickModel: (models) => pickModel(models, this.#root),
-    }).then((info) => {
-      this.#serverInfo = info;
-      this.#model ??= info.model;
-      this.#logger.info(
-        `Discovered ${info.server} at ${this.#root}: model ${
-          info.model ?? "?"
-        }, context window ${info.contextLength ?? "not told"}.`,
-      );
-      return info;
-    });
-    const discovery = this.#discovery;
     return this.#guard(() =>
-      untilAborted(discovery, options.signal).catch((error) => {
-        if (this.#discovery === discovery && !this.#serverInfo) {
-          this.#discovery = undefined;
-        }
-        throw error;
-      })
+      this.#state.discover(this.#lookupTimeout(options), options.signal)
     );
   }
 
@@ -397,7 +370,7 @@ export class GptOssClient {
   #resolve(options: RequestOptions | undefined): ResolvedRequest {
     return resolveRequestOptions(options, {
       ...this.#defaults,
-      ...(this.#model ? { model: this.#model } : {}),
+      ...(this.#state.model ? { model: this.#state.model } : {}),
     });
   }
 
@@ -405,13 +378,6 @@ export class GptOssClient {
     return options.timeout === undefined
       ? this.#defaults.timeout
       : checkTimeout("options.timeout", options.timeout);
-  }
-
-  /** The server: configured, or discovered earlier (never a request of its own). */
-  #server(): ServerKind | undefined {
-    if (this.#configuredServer) return this.#configuredServer;
-    const found = this.#serverInfo?.server;
-    return found === undefined || found === "unknown" ? undefined : found;
   }
 
   /** Everything a request needs that may take a request of its own: the model, the window, the body. */
@@ -422,16 +388,19 @@ export class GptOssClient {
     fitted?: FittedMessages,
   ): Promise<{ body: Record<string, unknown>; fitted: FittedMessages }> {
     if (!fitted) {
-      const window = await this.#contextWindow(request.signal);
+      const window = await this.#state.contextWindow(
+        this.#defaults.maxContextSize,
+        request.signal,
+      );
       fitted = this.#fitHistory(messages, request, window);
     }
-    const model = await this.#resolveModel(request);
+    const model = await this.#state.resolveModel(request.model, request.signal);
     const body = buildChatBody({
       model,
       messages: fitted.messages,
       stream,
       request,
-      server: this.#server(),
+      server: this.#state.server,
     });
     return { body, fitted };
   }
@@ -443,7 +412,7 @@ export class GptOssClient {
     window: number,
   ): FittedMessages {
     checkTokenBudget(request.maxTokens, window);
-    const server = this.#server();
+    const server = this.#state.server;
     const prepared = prepareHistory(messages, {
       keepReasoning: request.keepReasoning,
       ...(server ? { server } : {}),
@@ -455,47 +424,5 @@ export class GptOssClient {
       policy: request.contextOverflow,
       logger: this.#logger,
     });
-  }
-
-  /** The context window: configured, or the server's when "auto" (8192 when it does not tell). */
-  async #contextWindow(signal?: AbortSignal): Promise<number> {
-    const configured = this.#defaults.maxContextSize;
-    if (configured !== "auto") return configured;
-    const info = await this.discover(signal ? { signal } : {});
-    if (info.contextLength !== undefined) return info.contextLength;
-    if (!this.#warnedFallback) {
-      this.#warnedFallback = true;
-      this.#logger.warn(
-        `maxContextSize is "auto" but ${this.#root} (${info.server}) did not tell its context window; using ${DEFAULT_CONFIG.maxContextSize}. Set maxContextSize to the window the model runs with.`,
-      );
-    }
-    return DEFAULT_CONFIG.maxContextSize;
-  }
-
-  /** The model for a request: given, configured, or discovered once and shared. */
-  async #resolveModel(request: ResolvedRequest): Promise<string> {
-    if (request.model) return request.model;
-    if (this.#model) return this.#model;
-    this.#modelLookup ??= this.listModels({ timeout: this.#defaults.timeout })
-      .then(
-        (models) => {
-          const id = pickModel(models, this.#root);
-          this.#model = id;
-          this.#logger.info(
-            `Using model ${JSON.stringify(id)}, the one ${this.#root} serves.`,
-          );
-          return id;
-        },
-      );
-    const lookup = this.#modelLookup;
-    try {
-      return await untilAborted(lookup, request.signal);
-    } catch (error) {
-      // A failed lookup is tried again on the next request.
-      if (this.#modelLookup === lookup && !this.#model) {
-        this.#modelLookup = undefined;
-      }
-      throw error;
-    }
   }
 }
