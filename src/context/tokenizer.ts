@@ -19,4 +19,9 @@ export interface Tokenizer {
   count(text: string): number;
   /** The token ids of `text`, when the tokenizer is exact. */
   encode?(text: string): number[];
+  /**
+   * `true` when counts are the model's own (the exact o200k_harmony
+   * tokenizer), so results can say they are exact rather than estimated.
+   */
+  readonly exact?: boolean;
 }

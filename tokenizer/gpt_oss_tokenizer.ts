@@ -1,0 +1,83 @@
+/**
+ * GPT-OSS's exact tokenizer, o200k_harmony, on top of the gpt-tokenizer
+ * package's o200k ranks.
+ *
+ * gpt-tokenizer 4.0.0 recognises only the first special token of a text when
+ * special tokens are allowed, so special tokens are split out here and the
+ * text between them is encoded as ordinary text. A special token in a
+ * rendered prompt is one token, as llama.cpp's server counts it (it tokenizes
+ * prompts with special-token parsing on).
+ *
+ * @module
+ */
+
+import {
+  countTokens,
+  decode as decodeOrdinary,
+  encode as encodeOrdinary,
+} from "npm:gpt-tokenizer@^4.0.0/encoding/o200k_harmony";
+import type { Tokenizer } from "../src/context/tokenizer.ts";
+import { forEachSpecialSplit } from "../src/harmony/special_tokens.ts";
+
+const ORDINARY = { disallowedSpecial: new Set<string>() };
+
+/** An exact {@link Tokenizer} that can also encode and decode. */
+export interface ExactTokenizer extends Tokenizer {
+  /** Always `true`: counts are the model's own. */
+  readonly exact: true;
+  /** The token ids of `text`; each special token is one id. */
+  encode(text: string): number[];
+  /** The text of token ids. */
+  decode(ids: readonly number[]): string;
+}
+
+function count(text: string): number {
+  let total = 0;
+  forEachSpecialSplit(
+    text,
+    (ordinary) => total += countTokens(ordinary, ORDINARY),
+    () => total++,
+  );
+  return total;
+}
+
+function encode(text: string): number[] {
+  const ids: number[] = [];
+  forEachSpecialSplit(
+    text,
+    (ordinary) => {
+      for (const id of encodeOrdinary(ordinary, ORDINARY)) ids.push(id);
+    },
+    (_token, id) => ids.push(id),
+  );
+  return ids;
+}
+
+function decode(ids: readonly number[]): string {
+  return decodeOrdinary(ids as number[]);
+}
+
+/**
+ * GPT-OSS's tokenizer (o200k_harmony): exact counts for gpt-oss-20b and
+ * gpt-oss-120b. Pass it wherever a tokenizer is taken; importing it loads
+ * about 2.4 MB of token ranks, once.
+ *
+ * @example Exact context accounting
+ * ```ts
+ * import { countMessageTokens } from "@gptoss/client";
+ * import { gptOssTokenizer } from "@gptoss/client/tokenizer";
+ *
+ * console.log(gptOssTokenizer.encode("hello world")); // [24912, 2375]
+ * const tokens = countMessageTokens(
+ *   [{ role: "user", content: "What is 2 + 2?" }],
+ *   { tokenizer: gptOssTokenizer },
+ * );
+ * console.log(tokens);
+ * ```
+ */
+export const gptOssTokenizer: ExactTokenizer = Object.freeze({
+  exact: true as const,
+  count,
+  encode,
+  decode,
+});
