@@ -63,6 +63,7 @@ export type {
   ContentPart,
   FinishReason,
   Role,
+  ShortenedMessage,
   StreamDelta,
   ToolCall,
   ToolCallDelta,
@@ -71,12 +72,21 @@ export type {
 } from "./src/types.ts";
 
 export { estimateTokens, estimatingTokenizer } from "./src/context/estimate.ts";
-export { countMessageTokens, messageTokens } from "./src/context/count.ts";
-export type { CountOptions } from "./src/context/count.ts";
+export {
+  countMessageTokens,
+  countRenderedTokens,
+  messageTokenCounts,
+} from "./src/context/count.ts";
+export type { CountOptions, MessageTokenCounts } from "./src/context/count.ts";
+export { renderHarmonyPrompt } from "./src/context/harmony_prompt.ts";
+export type { HarmonyPromptOptions } from "./src/context/harmony_prompt.ts";
 export { validateContext } from "./src/context/validate.ts";
 export type { ContextCheck } from "./src/context/validate.ts";
 export { truncateMessages } from "./src/context/truncate.ts";
-export type { TruncationResult } from "./src/context/truncate.ts";
+export type {
+  TruncateOptions,
+  TruncationResult,
+} from "./src/context/truncate.ts";
 export type { ContextOptions } from "./src/context/window.ts";
 export type { Tokenizer } from "./src/context/tokenizer.ts";
 

@@ -423,6 +423,11 @@ export class GptOssClient {
       tokenizer: this.#tokenizer,
       policy: request.contextOverflow,
       logger: this.#logger,
+      ...(request.tools ? { tools: request.tools } : {}),
+      ...(request.reasoningEffort
+        ? { reasoningEffort: request.reasoningEffort }
+        : {}),
+      ...(request.keepFirstUserMessage ? { keepFirstUserMessage: true } : {}),
     });
   }
 }

@@ -57,6 +57,8 @@ export interface ClientDefaults {
   reasoningEffort?: ReasoningEffort;
   /** Whether earlier turns' reasoning is sent back. */
   keepReasoning: boolean;
+  /** Whether truncation keeps the first user message. */
+  keepFirstUserMessage: boolean;
 }
 
 /** A configuration checked and ready to use. */
@@ -123,6 +125,9 @@ export function resolveClientConfig(config: GptOssConfig): ClientConfig {
     keepReasoning: config.keepReasoning === undefined
       ? false
       : checkBoolean("keepReasoning", config.keepReasoning),
+    keepFirstUserMessage: config.keepFirstUserMessage === undefined
+      ? false
+      : checkBoolean("keepFirstUserMessage", config.keepFirstUserMessage),
   };
   const apiKey = config.apiKey === undefined
     ? undefined

@@ -78,6 +78,11 @@ export interface GptOssConfig {
   reasoningEffort?: ReasoningEffort;
   /** Send the reasoning of earlier turns back to the server. Default `false`. */
   keepReasoning?: boolean;
+  /**
+   * When the context window forces old turns out, keep the first user
+   * message (the task statement) too. Default `false`.
+   */
+  keepFirstUserMessage?: boolean;
   /** The server, when you know it; otherwise discovered or handled generically. */
   server?: ServerKind;
 }
@@ -123,6 +128,7 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set([
   "splitHarmony",
   "reasoningEffort",
   "keepReasoning",
+  "keepFirstUserMessage",
   "server",
 ]);
 

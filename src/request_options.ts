@@ -56,6 +56,8 @@ export interface RequestOptions {
   reasoningEffort?: ReasoningEffort;
   /** Send the reasoning of earlier turns back too (by default it is dropped). */
   keepReasoning?: boolean;
+  /** When old turns must go, keep the first user message (the task) too. */
+  keepFirstUserMessage?: boolean;
   /** Functions the model may call. */
   tools?: ToolDefinition[];
   /** Whether and which tool the model must call. */
@@ -83,6 +85,7 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   "seed",
   "reasoningEffort",
   "keepReasoning",
+  "keepFirstUserMessage",
   "tools",
   "toolChoice",
   "responseFormat",
@@ -102,6 +105,7 @@ export interface RequestDefaults {
   contextOverflow: ContextOverflow;
   reasoningEffort?: ReasoningEffort;
   keepReasoning: boolean;
+  keepFirstUserMessage: boolean;
 }
 
 /** Options checked and merged with the client's values. */
@@ -111,6 +115,7 @@ export interface ResolvedRequest {
   timeout: number;
   contextOverflow: ContextOverflow;
   keepReasoning: boolean;
+  keepFirstUserMessage: boolean;
   reasoningEffort?: ReasoningEffort;
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
@@ -187,6 +192,9 @@ export function resolveRequestOptions(
     keepReasoning: o.keepReasoning === undefined
       ? defaults.keepReasoning
       : checkBoolean("options.keepReasoning", o.keepReasoning),
+    keepFirstUserMessage: o.keepFirstUserMessage === undefined
+      ? defaults.keepFirstUserMessage
+      : checkBoolean("options.keepFirstUserMessage", o.keepFirstUserMessage),
     ...(reasoningEffort ? { reasoningEffort } : {}),
     ...(tools ? { tools } : {}),
     ...(o.toolChoice === undefined ? {} : {

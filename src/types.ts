@@ -166,10 +166,37 @@ export interface ChatChoice {
 export interface TruncationInfo {
   /** The messages that were not sent, oldest first. */
   dropped: ChatMessage[];
-  /** The estimated prompt tokens of what was sent. */
+  /** The messages sent shortened (head and tail kept), with what was cut. */
+  shortened: ShortenedMessage[];
+  /** The prompt tokens of what was sent, as the tokenizer counts them. */
   promptTokens: number;
   /** The tokens the prompt could use: `maxContextSize - maxTokens`. */
   budget: number;
+}
+
+/**
+ * A message that was shortened to fit the context window.
+ *
+ * @example
+ * ```ts
+ * import type { ShortenedMessage } from "@gptoss/client";
+ * const say = (s: ShortenedMessage) =>
+ *   `message ${s.index}: ${s.tokensBefore} -> ${s.tokensAfter} tokens`;
+ * ```
+ */
+export interface ShortenedMessage {
+  /** Its index in the conversation that was passed in. */
+  index: number;
+  /** The message as it was. */
+  original: ChatMessage;
+  /** The shortened copy that was sent instead. */
+  message: ChatMessage;
+  /** Its tokens before, template included. */
+  tokensBefore: number;
+  /** Its tokens after. */
+  tokensAfter: number;
+  /** The characters left out. */
+  removedCharacters: number;
 }
 
 /**

@@ -34,6 +34,7 @@ Deno.test("GptOssClient() applies the documented defaults", () => {
     timeout: 30000,
     contextOverflow: "truncate",
     keepReasoning: false,
+    keepFirstUserMessage: false,
     hasApiKey: false,
   });
   assert.equal(DEFAULT_CONFIG.maxContextSize, settings.maxContextSize);

@@ -1,71 +1,120 @@
 import assert from "node:assert/strict";
 import {
   countMessageTokens,
-  estimateTokens,
-  messageTokens,
+  countRenderedTokens,
+  estimatingTokenizer,
+  messageTokenCounts,
+  renderHarmonyPrompt,
   type Tokenizer,
 } from "../mod.ts";
+import { gptOssTokenizer } from "../tokenizer/mod.ts";
+import { loadRenderings, toChatMessage, toOptions } from "./_harmony_cases.ts";
 
-const perWord: Tokenizer = {
-  count: (text) => text.split(/\s+/).filter(Boolean).length,
-};
+const renderings = await loadRenderings("renderings.json");
 
-Deno.test("countMessageTokens() adds the template's overhead and each message's harmony tokens", () => {
-  const empty = countMessageTokens([], { tokenizer: perWord });
-  assert.equal(empty, 64);
-  const user = countMessageTokens(
-    [{ role: "user", content: "one two three" }],
-    { tokenizer: perWord },
-  );
-  assert.equal(user, 64 + 4 + 3);
-  const system = countMessageTokens([{ role: "system", content: "be brief" }], {
-    tokenizer: perWord,
+Deno.test("countMessageTokens() with the exact tokenizer counts what the real template renders", () => {
+  for (const c of renderings) {
+    const messages = c.messages.map(toChatMessage);
+    const counted = countMessageTokens(messages, {
+      ...toOptions(c),
+      tokenizer: gptOssTokenizer,
+    });
+    assert.equal(counted, gptOssTokenizer.encode(c.expected).length, c.name);
+  }
+});
+
+Deno.test("countMessageTokens() with the estimator counts the same rendering, special tokens one each", () => {
+  // A tokenizer that counts characters makes the structure visible: every
+  // special token is 1, every other character is 1.
+  const perCharacter: Tokenizer = { count: (text) => text.length };
+  for (const c of renderings) {
+    const messages = c.messages.map(toChatMessage);
+    const specials = c.expected.match(/<\|[a-z_0-9]+\|>/g)!.length;
+    const characters = c.expected.replace(/<\|[a-z_0-9]+\|>/g, "").length;
+    assert.equal(
+      countMessageTokens(messages, {
+        ...toOptions(c),
+        tokenizer: perCharacter,
+      }),
+      specials + characters,
+      c.name,
+    );
+    const estimated = countMessageTokens(messages, {
+      ...toOptions(c),
+      tokenizer: estimatingTokenizer,
+    });
+    assert.ok(estimated >= gptOssTokenizer.count(c.expected) * 0.98, c.name);
+  }
+});
+
+Deno.test("messageTokenCounts() splits the total where messages begin", () => {
+  for (const c of renderings) {
+    const messages = c.messages.map(toChatMessage);
+    const options = { ...toOptions(c), tokenizer: gptOssTokenizer };
+    const counts = messageTokenCounts(messages, options);
+    assert.equal(counts.messages.length, messages.length);
+    assert.equal(
+      counts.fixed + counts.messages.reduce((a, b) => a + b, 0),
+      counts.total,
+    );
+    assert.equal(counts.total, countMessageTokens(messages, options));
+    if (messages[0].role === "system" || messages[0].role === "developer") {
+      assert.equal(
+        counts.messages[0],
+        0,
+        "the system prompt is in the fixed part",
+      );
+    }
+  }
+});
+
+Deno.test("countMessageTokens() counts tools and reasoning effort into the prompt", () => {
+  const messages = [{ role: "user" as const, content: "Hi" }];
+  const base = countMessageTokens(messages, {
+    tokenizer: gptOssTokenizer,
+    currentDate: "2025-08-05",
   });
-  assert.equal(
-    system,
-    64 + 4 + 4 + 2,
-    "a system prompt becomes a developer message with # Instructions",
-  );
-  const assistant = countMessageTokens(
-    [{ role: "assistant", content: "four" }],
-    { tokenizer: perWord },
-  );
-  assert.equal(assistant, 64 + 4 + 2 + 1, "an answer carries <|channel|>final");
-});
-
-Deno.test("countMessageTokens() counts tool calls, tool results, names and text parts", () => {
-  const call = messageTokens({
-    role: "assistant",
-    content: null,
-    reasoning: "need the weather",
-    tool_calls: [{
-      id: "c",
+  const withTools = countMessageTokens(messages, {
+    tokenizer: gptOssTokenizer,
+    currentDate: "2025-08-05",
+    tools: [{
       type: "function",
-      function: { name: "get_weather", arguments: '{"city": "Oslo"}' },
+      function: { name: "ping", description: "Ping." },
     }],
-  }, perWord);
-  assert.equal(call, 4 + 2 + (4 + 2 + 3) + (4 + 8 + 1 + 2));
-  const result = messageTokens({
-    role: "tool",
-    tool_call_id: "c",
-    content: "sunny and warm",
-  }, perWord);
-  assert.equal(result, 4 + 3 + 7);
-  const parts = messageTokens({
-    role: "user",
-    name: "ann",
-    content: [{ type: "text", text: "look at" }, {
-      type: "image_url",
-      image_url: { url: "x" },
-    }, { type: "text", text: "this" }],
-  }, perWord);
-  assert.equal(parts, 4 + 1 + 3);
+  });
+  const expected = gptOssTokenizer.count(renderHarmonyPrompt(messages, {
+    currentDate: "2025-08-05",
+    tools: [{
+      type: "function",
+      function: { name: "ping", description: "Ping." },
+    }],
+  }));
+  assert.equal(withTools, expected);
+  assert.ok(withTools > base + 20);
+  assert.equal(
+    countMessageTokens(messages, {
+      tokenizer: gptOssTokenizer,
+      currentDate: "2025-08-05",
+      reasoningEffort: "high",
+    }),
+    base,
+    "low, medium and high are one token each",
+  );
 });
 
-Deno.test("countMessageTokens() uses the built-in estimator by default", () => {
-  const text = "How many tokens is this sentence?";
+Deno.test("countRenderedTokens() counts special tokens as one each with any tokenizer", () => {
+  const words: Tokenizer = {
+    count: (t) => t.split(/\s+/).filter(Boolean).length,
+  };
   assert.equal(
-    countMessageTokens([{ role: "user", content: text }]),
-    64 + 4 + estimateTokens(text),
+    countRenderedTokens("<|start|>user<|message|>one two<|end|>", words),
+    3 + 1 + 2,
+  );
+  assert.equal(
+    countRenderedTokens(
+      "<|start|>user<|message|>hello world<|end|>",
+      gptOssTokenizer,
+    ),
+    6,
   );
 });

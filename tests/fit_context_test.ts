@@ -120,7 +120,7 @@ Deno.test("contextOverflow 'error' throws ContextSizeError with the counts, befo
   assert.equal(server.requests.length, 1);
 });
 
-Deno.test("the client throws ContextSizeError when the latest user message alone cannot fit", async () => {
+Deno.test("the client shortens an oversize latest message, and fails only when the system prompt cannot fit", async () => {
   await using server = await startMockServer();
   const client = new GptOssClient({
     baseUrl: server.url,
@@ -129,11 +129,60 @@ Deno.test("the client throws ContextSizeError when the latest user message alone
     maxTokens: 200,
     tokenizer,
   });
-  const messages: ChatMessage[] = [{ role: "user", content: "x".repeat(2000) }];
-  await assert.rejects(client.generateResponse(messages), ContextSizeError);
+  const messages: ChatMessage[] = [
+    { role: "system", content: "Be brief." },
+    { role: "user", content: "start " + "x".repeat(2000) + " end" },
+  ];
+  const answer = await client.generateResponse(messages);
+  assert.equal(answer.truncation?.shortened.length, 1);
+  assert.ok(answer.truncation!.promptTokens <= 800);
+  const sent = server.requests[0].body as { messages: ChatMessage[] };
+  const text = sent.messages[1].content as string;
+  assert.ok(text.startsWith("start xxx") && text.endsWith("xxx end"));
+  assert.match(text, /characters omitted to fit the context window/);
+  // A system prompt is never shortened: too long a one fails before any request.
+  await assert.rejects(
+    client.generateResponse([{ role: "system", content: "s".repeat(2000) }, {
+      role: "user",
+      content: "hi",
+    }]),
+    ContextSizeError,
+  );
   // A per-call maxTokens changes the budget.
-  const fits: ChatMessage[] = [{ role: "user", content: "x".repeat(800) }];
-  await assert.rejects(client.generateResponse(fits), ContextSizeError);
-  await client.generateResponse(fits, { maxTokens: 100 });
-  assert.equal(server.requests.length, 1);
+  const fits: ChatMessage[] = [{ role: "user", content: "x".repeat(600) }];
+  await assert.rejects(
+    client.generateResponse(fits, { contextOverflow: "error" }),
+    ContextSizeError,
+  );
+  await client.generateResponse(fits, {
+    maxTokens: 100,
+    contextOverflow: "error",
+  });
+  assert.equal(server.requests.length, 2);
+});
+
+Deno.test("the client keeps the first user message when asked, per client or per call", async () => {
+  await using server = await startMockServer();
+  const client = new GptOssClient({
+    baseUrl: server.url,
+    model: "m",
+    maxContextSize: 1000,
+    maxTokens: 200,
+    tokenizer,
+    keepFirstUserMessage: true,
+  });
+  const messages = history(10);
+  messages.splice(1, 0, {
+    role: "user",
+    content: "The task: count the questions.",
+  });
+  await client.generateResponse(messages);
+  const sent =
+    (server.requests[0].body as { messages: ChatMessage[] }).messages;
+  assert.equal(sent[1].content, "The task: count the questions.");
+  assert.equal(sent.at(-1)!.content, "And now?");
+  await client.generateResponse(messages, { keepFirstUserMessage: false });
+  const plain =
+    (server.requests[1].body as { messages: ChatMessage[] }).messages;
+  assert.notEqual(plain[1].content, "The task: count the questions.");
 });

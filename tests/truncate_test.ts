@@ -1,157 +1,241 @@
 import assert from "node:assert/strict";
+import fc from "npm:fast-check@^4.3.0";
 import {
   type ChatMessage,
   ConfigError,
   ContextSizeError,
   countMessageTokens,
+  type Tokenizer,
   truncateMessages,
 } from "../mod.ts";
 
-// One token per character keeps the arithmetic of these tests readable.
-const tokenizer = { count: (text: string) => text.length };
+// One token per character keeps the arithmetic readable; the template's
+// special tokens are one each, whatever the tokenizer.
+const tokenizer: Tokenizer = { count: (text) => text.length };
+const currentDate = "2025-08-05";
 const sys = (content: string): ChatMessage => ({ role: "system", content });
 const user = (content: string): ChatMessage => ({ role: "user", content });
 const bot = (content: string): ChatMessage => ({ role: "assistant", content });
-const call = (id: string): ChatMessage => ({
+const call = (id: string, name = "f"): ChatMessage => ({
   role: "assistant",
   content: null,
-  tool_calls: [{
-    id,
-    type: "function",
-    function: { name: "f", arguments: "{}" },
-  }],
+  tool_calls: [{ id, type: "function", function: { name, arguments: "{}" } }],
 });
 const result = (id: string): ChatMessage => ({
   role: "tool",
   tool_call_id: id,
   content: "r",
 });
+const tokens = (messages: ChatMessage[]) =>
+  countMessageTokens(messages, { tokenizer, currentDate });
 
-Deno.test("truncateMessages() keeps everything that fits", () => {
+Deno.test("truncateMessages() keeps everything that fits and says nothing was dropped or shortened", () => {
   const messages = [sys("s"), user("hi"), bot("hello"), user("bye")];
   const out = truncateMessages(messages, {
     maxContextSize: 1000,
     maxTokens: 100,
     tokenizer,
+    currentDate,
   });
   assert.deepEqual(out.kept, messages);
   assert.deepEqual(out.dropped, []);
+  assert.deepEqual(out.shortened, []);
+  assert.equal(out.promptTokens, tokens(messages));
   assert.equal(out.budget, 900);
-  assert.equal(out.promptTokens, countMessageTokens(messages, { tokenizer }));
 });
 
 Deno.test("truncateMessages() drops the oldest turns and keeps the system messages and the latest user message", () => {
-  const long = "x".repeat(50);
   const messages = [
     sys("rules"),
-    user(`1 ${long}`),
-    bot(`2 ${long}`),
-    user(`3 ${long}`),
-    bot(`4 ${long}`),
-    user("5 last"),
+    user("a".repeat(100)),
+    bot("b".repeat(100)),
+    user("c".repeat(30)),
+    bot("d".repeat(30)),
+    user("last"),
   ];
+  const budget = tokens([messages[0], ...messages.slice(3)]);
   const out = truncateMessages(messages, {
-    maxContextSize: 300,
-    maxTokens: 80,
+    maxContextSize: budget + 50,
+    maxTokens: 50,
     tokenizer,
+    currentDate,
   });
-  assert.deepEqual(out.kept, [
-    messages[0],
-    messages[3],
-    messages[4],
-    messages[5],
-  ]);
-  assert.deepEqual(out.dropped, [messages[1], messages[2]]);
-  assert.ok(out.promptTokens <= out.budget);
-  assert.equal(out.promptTokens, countMessageTokens(out.kept, { tokenizer }));
+  assert.deepEqual(out.kept, [messages[0], ...messages.slice(3)]);
+  assert.deepEqual(out.dropped, messages.slice(1, 3));
+  assert.equal(out.promptTokens, budget);
 });
 
 Deno.test("truncateMessages() keeps system messages wherever they are", () => {
-  const long = "x".repeat(60);
   const messages = [
-    user(long),
-    sys("mid-conversation rule"),
-    bot(long),
-    user(long),
+    user("a".repeat(200)),
+    sys("middle rule"),
+    bot("b".repeat(200)),
     user("now"),
   ];
   const out = truncateMessages(messages, {
-    maxContextSize: 240,
-    maxTokens: 40,
+    maxContextSize: tokens([messages[1], messages[3]]) + 60,
+    maxTokens: 50,
     tokenizer,
+    currentDate,
   });
-  assert.deepEqual(out.kept, [messages[1], messages[3], messages[4]]);
+  assert.deepEqual(out.kept, [messages[1], messages[3]]);
 });
 
 Deno.test("truncateMessages() keeps a tool call and its results together", () => {
-  const long = "y".repeat(40);
   const messages = [
-    user(long),
-    call("a"),
-    result("a"),
-    bot(long),
-    user(long),
-    call("b"),
-    result("b"),
-    result("b2"),
+    user("q".repeat(50)),
+    call("c1"),
+    result("c1"),
+    result("c1"),
+    user("next"),
   ];
-  // Budget for the pinned user message, one tool exchange and little else.
+  const withUnit = tokens(messages.slice(1));
+  // Room for the unit but not for the first question.
   const out = truncateMessages(messages, {
-    maxContextSize: 215,
-    maxTokens: 20,
+    maxContextSize: withUnit + 10,
+    maxTokens: 10,
     tokenizer,
+    currentDate,
   });
-  for (const m of out.kept) {
-    if (m.role === "tool") {
-      const i = out.kept.indexOf(m);
-      const before = out.kept.slice(0, i).reverse().find((k) =>
-        k.role !== "tool"
-      );
-      assert.ok(
-        before?.tool_calls?.length,
-        "a tool result must follow its call",
-      );
-    }
-  }
-  assert.deepEqual(out.kept, [
-    messages[4],
-    messages[5],
-    messages[6],
-    messages[7],
-  ]);
+  assert.deepEqual(out.kept, messages.slice(1));
+  // No room for the unit: it goes whole.
+  const tight = truncateMessages(messages, {
+    maxContextSize: withUnit - 1 + 10,
+    maxTokens: 10,
+    tokenizer,
+    currentDate,
+  });
+  assert.deepEqual(tight.kept, [messages[4]]);
 });
 
 Deno.test("truncateMessages() keeps one unbroken run of the latest turns", () => {
   const messages = [
-    user("a".repeat(10)),
-    bot("b".repeat(100)),
-    user("c".repeat(10)),
-    bot("d".repeat(10)),
-    user("e"),
+    user("x"),
+    bot("y".repeat(300)),
+    user("z".repeat(20)),
+    user("now"),
   ];
   const out = truncateMessages(messages, {
-    maxContextSize: 200,
-    maxTokens: 50,
+    maxContextSize: tokens(messages.slice(2)) + 20,
+    maxTokens: 20,
     tokenizer,
+    currentDate,
   });
   // The oldest short message would fit alone, but it is older than a dropped one.
   assert.deepEqual(out.kept, messages.slice(2));
 });
 
-Deno.test("truncateMessages() throws ContextSizeError when the latest user message alone is too long", () => {
-  const messages = [sys("s"), bot("old"), user("z".repeat(500))];
+Deno.test("truncateMessages() keeps the first user message, the task, when asked", () => {
+  const task = user("Task: translate everything I send into French.");
+  const messages = [sys("s"), task];
+  for (let i = 0; i < 50; i++) {
+    messages.push(
+      user(`sentence ${i} `.repeat(5)),
+      bot(`phrase ${i} `.repeat(5)),
+    );
+  }
+  messages.push(user("last one"));
+  const window = {
+    maxContextSize: 900,
+    maxTokens: 100,
+    tokenizer,
+    currentDate,
+  };
+  const plain = truncateMessages(messages, window);
+  assert.ok(!plain.kept.includes(task));
+  const out = truncateMessages(messages, {
+    ...window,
+    keepFirstUserMessage: true,
+  });
+  assert.equal(out.kept[0], messages[0]);
+  assert.equal(out.kept[1], task);
+  assert.equal(out.kept.at(-1), messages.at(-1));
+  assert.ok(out.promptTokens <= 800);
+  assert.equal(out.promptTokens, tokens(out.kept));
+  // What follows the task is still one unbroken run of the latest turns.
+  const rest = out.kept.slice(2);
+  const start = messages.indexOf(rest[0]);
+  assert.deepEqual(rest, messages.slice(start));
+});
+
+Deno.test("truncateMessages() shortens an oversize latest message in the middle rather than failing", () => {
+  const head = "HEAD " + "alpha ".repeat(100);
+  const middle = "middle ".repeat(2000);
+  const tail = "omega ".repeat(100) + "TAIL";
+  const big = user(head + middle + tail);
+  const messages = [sys("Be brief."), bot("old answer"), big];
+  const out = truncateMessages(messages, {
+    maxContextSize: 3000,
+    maxTokens: 500,
+    tokenizer,
+    currentDate,
+  });
+  assert.equal(out.shortened.length, 1);
+  const [report] = out.shortened;
+  assert.equal(report.index, 2);
+  assert.equal(report.original, big);
+  assert.equal(out.kept.at(-1), report.message);
+  assert.ok(report.tokensAfter < report.tokensBefore);
+  assert.ok(out.promptTokens <= 2500);
+  assert.equal(out.promptTokens, tokens(out.kept));
+  const text = report.message.content as string;
+  assert.ok(text.startsWith("HEAD alpha alpha"));
+  assert.ok(text.endsWith("omega TAIL"));
+  assert.match(
+    text,
+    /\[\.\.\. \d+ characters omitted to fit the context window \.\.\.\]/,
+  );
+  assert.equal(
+    Number(/(\d+) characters omitted/.exec(text)![1]),
+    report.removedCharacters,
+  );
+  assert.equal(
+    text.length - /\n\n\[.*\]\n\n/.exec(text)![0].length +
+      report.removedCharacters,
+    (big.content as string).length,
+  );
+  assert.equal(
+    out.kept[0],
+    messages[0],
+    "the system prompt is never shortened",
+  );
+});
+
+Deno.test("truncateMessages() shortens the largest kept message, a tool result included", () => {
+  const messages = [user("get it"), call("c1", "fetch"), {
+    ...result("c1"),
+    content: "x".repeat(5000),
+  }];
+  const out = truncateMessages(messages, {
+    maxContextSize: 1200,
+    maxTokens: 200,
+    tokenizer,
+    currentDate,
+  });
+  assert.equal(out.shortened[0].index, 2);
+  assert.deepEqual(out.kept.slice(0, 2), messages.slice(0, 2));
+  assert.ok(out.promptTokens <= 1000);
+});
+
+Deno.test("truncateMessages() throws ContextSizeError when shortening is off or cannot help", () => {
+  const messages = [sys("s"), bot("old"), user("z".repeat(2000))];
+  const window = {
+    maxContextSize: 800,
+    maxTokens: 100,
+    tokenizer,
+    currentDate,
+  };
   assert.throws(
-    () =>
-      truncateMessages(messages, {
-        maxContextSize: 400,
-        maxTokens: 100,
-        tokenizer,
-      }),
+    () => truncateMessages(messages, { ...window, shortenOversized: false }),
     (error: unknown) =>
       error instanceof ContextSizeError &&
-      error.promptTokens === 64 + 4 + 1 + 4 + 4 + 500 &&
-      error.maxContextSize === 400 && error.maxTokens === 100 &&
-      /Shorten the latest message/.test(error.message),
+      error.promptTokens === tokens([messages[0], messages[2]]) &&
+      error.maxContextSize === 800 && error.maxTokens === 100,
+  );
+  // System messages are never shortened: too long a system prompt fails.
+  assert.throws(
+    () => truncateMessages([sys("s".repeat(2000)), user("hi")], window),
+    ContextSizeError,
   );
 });
 
@@ -162,75 +246,213 @@ Deno.test("truncateMessages() checks the window", () => {
   );
 });
 
-// A small deterministic generator, so that a failure can be replayed.
-function random(seed: number) {
-  return () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-}
-
-function randomHistory(next: () => number): ChatMessage[] {
-  const messages: ChatMessage[] = [];
-  const length = 1 + Math.floor(next() * 14);
-  for (let i = 0; i < length; i++) {
-    const r = next();
-    const text = "w".repeat(1 + Math.floor(next() * 60));
-    if (r < 0.1) messages.push(sys(text));
-    else if (r < 0.45) messages.push(user(text));
-    else if (r < 0.8) messages.push(bot(text));
-    else {
-      messages.push(call(`c${i}`));
-      const results = 1 + Math.floor(next() * 2);
-      for (let k = 0; k < results; k++) messages.push(result(`c${i}`));
+Deno.test("truncateMessages() counts each message once: tokenizer calls grow linearly", () => {
+  let calls = 0;
+  const counting: Tokenizer = { count: (text) => (calls++, text.length) };
+  for (const n of [1_000, 10_000]) {
+    const messages: ChatMessage[] = [sys("s")];
+    for (let i = 0; i < n; i++) {
+      messages.push(i % 2 ? bot(`answer ${i}`) : user(`question ${i}`));
     }
-  }
-  return messages;
-}
-
-Deno.test("truncateMessages() keeps its promises on 2,000 random histories", () => {
-  const next = random(42);
-  let truncated = 0;
-  for (let run = 0; run < 2000; run++) {
-    const messages = randomHistory(next);
-    const maxContextSize = 120 + Math.floor(next() * 400);
-    const options = { maxContextSize, maxTokens: 20, tokenizer };
-    let out;
-    try {
-      out = truncateMessages(messages, options);
-    } catch (error) {
-      assert.ok(error instanceof ContextSizeError);
-      continue;
-    }
-    if (out.dropped.length) truncated++;
-    // It fits, and says so truthfully.
-    assert.ok(out.promptTokens <= out.budget, `run ${run}`);
-    assert.equal(out.promptTokens, countMessageTokens(out.kept, { tokenizer }));
-    // Order is kept, and nothing is lost or duplicated.
-    assert.deepEqual(
-      [...out.kept, ...out.dropped].sort((a, b) =>
-        messages.indexOf(a) - messages.indexOf(b)
-      ),
-      messages,
-    );
-    assert.deepEqual(out.kept, messages.filter((m) => out.kept.includes(m)));
-    // Every system message and the latest user message stay.
-    for (const m of messages) {
-      if (m.role === "system") assert.ok(out.kept.includes(m));
-    }
-    const latestUser = messages.findLast((m) => m.role === "user");
-    if (latestUser) assert.ok(out.kept.includes(latestUser));
-    // Tool calls and their results stay together.
-    messages.forEach((m, i) => {
-      if (m.role !== "tool") return;
-      let j = i;
-      while (messages[j].role === "tool") j--;
-      assert.equal(
-        out.kept.includes(m),
-        out.kept.includes(messages[j]),
-        `run ${run}: tool group split`,
-      );
+    calls = 0;
+    const out = truncateMessages(messages, {
+      maxContextSize: 8192,
+      tokenizer: counting,
+      currentDate,
     });
+    assert.ok(out.dropped.length > 0);
+    // A message is at most three pieces of text between special tokens.
+    assert.ok(
+      calls <= 3 * n + 10,
+      `${calls} tokenizer calls for ${n} messages`,
+    );
   }
-  assert.ok(truncated > 500, `only ${truncated} runs needed truncation`);
+});
+
+// Random well-formed histories: units of system, user, assistant, and
+// tool-calling assistant messages followed by their results.
+const word = fc.string({
+  unit: fc.constantFrom("a", "b", " ", "\u00e9", "\u4e2d"),
+  minLength: 1,
+  maxLength: 40,
+});
+const unit = fc.oneof(
+  { weight: 1, arbitrary: word.map((t) => [sys(t)]) },
+  { weight: 4, arbitrary: word.map((t) => [user(t)]) },
+  { weight: 4, arbitrary: word.map((t) => [bot(t)]) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.integer({ min: 1, max: 3 }), word).map(([k, t]) => {
+      const id = `c${t.length}`;
+      const caller: ChatMessage = {
+        role: "assistant",
+        content: null,
+        reasoning: t,
+        tool_calls: Array.from({ length: k }, (_, j) => ({
+          id: `${id}_${j}`,
+          type: "function" as const,
+          function: { name: `f${j}`, arguments: `{"q":"${t.length}"}` },
+        })),
+      };
+      return [
+        caller,
+        ...Array.from(
+          { length: k },
+          (_, j) => ({ ...result(`${id}_${j}`), content: t }),
+        ),
+      ];
+    }),
+  },
+);
+const history = fc.array(unit, { minLength: 1, maxLength: 10 }).map((units) =>
+  units.flat()
+);
+
+/** Where each unit starts: a tool result belongs to the call before it. */
+function unitStarts(messages: ChatMessage[]): number[] {
+  const starts: number[] = [];
+  messages.forEach((m, i) => {
+    if (m.role !== "tool") starts.push(i);
+  });
+  return starts;
+}
+
+/**
+ * The reference: pin what must stay, then take the longest suffix of whole
+ * units whose conversation, rendered and counted from scratch, fits.
+ */
+function bruteForce(
+  messages: ChatMessage[],
+  budget: number,
+  keepFirst: boolean,
+): ChatMessage[] | undefined {
+  const pinned = new Set<number>();
+  messages.forEach((m, i) => {
+    if (m.role === "system") pinned.add(i);
+  });
+  let latest = -1;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i].role === "user") {
+      latest = i;
+      break;
+    }
+  }
+  if (latest >= 0) {
+    for (let i = latest; i < messages.length; i++) pinned.add(i);
+  } else {
+    const starts = unitStarts(messages);
+    for (let i = starts.at(-1)!; i < messages.length; i++) pinned.add(i);
+  }
+  if (keepFirst) {
+    const first = messages.findIndex((m) => m.role === "user");
+    if (first >= 0) pinned.add(first);
+  }
+  for (
+    const start of [...unitStarts(messages), messages.length].sort((a, b) =>
+      a - b
+    )
+  ) {
+    const kept = messages.filter((_, i) => pinned.has(i) || i >= start);
+    if (tokens(kept) <= budget) return kept;
+  }
+  return undefined;
+}
+
+Deno.test("truncateMessages() keeps its promises on random histories and equals the brute-force reference", () => {
+  let truncated = 0;
+  fc.assert(
+    fc.property(
+      history,
+      fc.integer({ min: 60, max: 700 }),
+      fc.boolean(),
+      (messages, room, keepFirst) => {
+        const fixed = tokens([]);
+        const options = {
+          maxContextSize: fixed + room + 20,
+          maxTokens: 20,
+          tokenizer,
+          currentDate,
+          keepFirstUserMessage: keepFirst,
+          shortenOversized: false,
+        };
+        const expected = bruteForce(messages, fixed + room, keepFirst);
+        let out;
+        try {
+          out = truncateMessages(messages, options);
+        } catch (error) {
+          assert.ok(error instanceof ContextSizeError);
+          assert.equal(expected, undefined, "the reference found a way to fit");
+          return;
+        }
+        if (out.dropped.length) truncated++;
+        // It fits, and says so truthfully.
+        assert.ok(out.promptTokens <= out.budget);
+        assert.equal(out.promptTokens, tokens(out.kept));
+        // Order is kept, nothing is lost, nothing is duplicated.
+        assert.deepEqual(
+          out.kept,
+          messages.filter((m) => out.kept.includes(m)),
+        );
+        assert.equal(out.kept.length + out.dropped.length, messages.length);
+        // Every system message and the latest user message stay.
+        for (const m of messages) {
+          if (m.role === "system") {
+            assert.ok(out.kept.includes(m));
+          }
+        }
+        const latestUser = messages.findLast((m) => m.role === "user");
+        if (latestUser) assert.ok(out.kept.includes(latestUser));
+        if (keepFirst) {
+          const firstUser = messages.find((m) => m.role === "user");
+          if (firstUser) assert.ok(out.kept.includes(firstUser));
+        }
+        // No tool result without its call, no call without its results.
+        messages.forEach((m, i) => {
+          if (m.role !== "tool") return;
+          let j = i;
+          while (messages[j].role === "tool") j--;
+          assert.equal(
+            out.kept.includes(m),
+            out.kept.includes(messages[j]),
+            "tool unit split",
+          );
+        });
+        // And it is exactly what the reference keeps.
+        assert.deepEqual(out.kept, expected);
+      },
+    ),
+    { numRuns: 1500, seed: 4242 },
+  );
+  assert.ok(truncated > 300, `only ${truncated} runs needed truncation`);
+});
+
+Deno.test("truncateMessages() fits whatever it shortens on random oversize messages", () => {
+  fc.assert(
+    fc.property(
+      history,
+      fc.integer({ min: 200, max: 4000 }),
+      fc.integer({ min: 150, max: 600 }),
+      (messages, size, room) => {
+        const big = user("lorem ipsum ".repeat(size));
+        const all = [...messages, big];
+        const fixed = tokens([]);
+        let out;
+        try {
+          out = truncateMessages(all, {
+            maxContextSize: fixed + room + 20,
+            maxTokens: 20,
+            tokenizer,
+            currentDate,
+          });
+        } catch (error) {
+          assert.ok(error instanceof ContextSizeError);
+          return;
+        }
+        assert.ok(out.promptTokens <= out.budget);
+        assert.equal(out.promptTokens, tokens(out.kept));
+        for (const s of out.shortened) assert.ok(out.kept.includes(s.message));
+      },
+    ),
+    { numRuns: 200, seed: 7 },
+  );
 });

@@ -1,91 +1,119 @@
 /**
- * Counts the tokens a conversation takes once the server has rendered it with
- * the gpt-oss chat template.
+ * Counts the tokens of a conversation as the server sees it: rendered with the
+ * gpt-oss chat template, each special token one token, the rest counted by the
+ * tokenizer (exact with `@gptoss/client/tokenizer`, estimated otherwise).
  *
  * @module
  */
 
-import { contentText } from "../messages.ts";
 import type { ChatMessage } from "../types.ts";
+import { forEachSpecialSplit } from "../harmony/special_tokens.ts";
 import { estimatingTokenizer } from "./estimate.ts";
 import {
-  ASSISTANT_CHANNEL,
-  CONVERSATION_OVERHEAD,
-  INSTRUCTIONS_HEADER,
-  MESSAGE_OVERHEAD,
-  TOOL_CALL_OVERHEAD,
-  TOOL_RESULT_OVERHEAD,
-} from "./harmony_overhead.ts";
+  type HarmonyPromptOptions,
+  harmonyPromptParts,
+} from "./harmony_prompt.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 /**
- * Options for {@link countMessageTokens}.
+ * Options for {@link countMessageTokens}: the tokenizer, and what the
+ * template adds (tools, reasoning effort, date, identity).
  *
  * @example
  * ```ts
  * import { estimatingTokenizer, type CountOptions } from "@gptoss/client";
- * const options: CountOptions = { tokenizer: estimatingTokenizer };
+ * const options: CountOptions = { tokenizer: estimatingTokenizer, reasoningEffort: "high" };
  * ```
  */
-export interface CountOptions {
+export interface CountOptions extends HarmonyPromptOptions {
   /** What counts the text; the built-in estimator by default. */
   tokenizer?: Tokenizer;
 }
 
 /**
- * The tokens of one message as the template renders it, without the
- * conversation's fixed overhead.
+ * The tokens of rendered harmony text: one per special token, and the
+ * tokenizer's count of the text between them.
  *
- * @param message The message.
- * @param tokenizer What counts its text.
+ * @param text Text with special tokens written out, such as a rendered prompt.
+ * @param tokenizer What counts the ordinary text.
  * @returns Its tokens.
  *
  * @example
  * ```ts
- * import { estimatingTokenizer, messageTokens } from "@gptoss/client";
- * console.log(messageTokens({ role: "user", content: "Hi" }, estimatingTokenizer));
+ * import { countRenderedTokens } from "@gptoss/client";
+ * import { gptOssTokenizer } from "@gptoss/client/tokenizer";
+ * console.log(countRenderedTokens("<|start|>user<|message|>hello world<|end|>", gptOssTokenizer)); // 6
  * ```
  */
-export function messageTokens(
-  message: ChatMessage,
+export function countRenderedTokens(
+  text: string,
   tokenizer: Tokenizer,
 ): number {
-  const text = contentText(message.content);
-  let tokens = MESSAGE_OVERHEAD + (text ? tokenizer.count(text) : 0);
-  if (message.name) tokens += tokenizer.count(message.name);
-  switch (message.role) {
-    case "system":
-    case "developer":
-      return tokens + INSTRUCTIONS_HEADER;
-    case "tool":
-      return tokens + TOOL_RESULT_OVERHEAD;
-    case "assistant": {
-      tokens += ASSISTANT_CHANNEL;
-      // Reasoning that is sent (the turn in progress, or kept on purpose) is
-      // rendered as an analysis message of its own.
-      if (message.reasoning) {
-        tokens += MESSAGE_OVERHEAD + ASSISTANT_CHANNEL +
-          tokenizer.count(message.reasoning);
-      }
-      for (const call of message.tool_calls ?? []) {
-        tokens += MESSAGE_OVERHEAD + TOOL_CALL_OVERHEAD +
-          tokenizer.count(call.function.name) +
-          tokenizer.count(call.function.arguments);
-      }
-      return tokens;
-    }
-    default:
-      return tokens;
-  }
+  if (tokenizer.exact) return tokenizer.count(text);
+  let total = 0;
+  forEachSpecialSplit(
+    text,
+    (ordinary) => total += tokenizer.count(ordinary),
+    () => total++,
+  );
+  return total;
+}
+
+/** A conversation's prompt tokens, split where messages begin. */
+export interface MessageTokenCounts {
+  /** The template's system and developer messages and the generation prompt. */
+  fixed: number;
+  /** Each message's own tokens; 0 for a first system message, which is in `fixed`. */
+  messages: number[];
+  /** `fixed` plus every message. */
+  total: number;
 }
 
 /**
- * Counts the prompt tokens of a conversation: each message with the harmony
- * format's per-message tokens, plus the template's own system message and the
- * tokens that prime the reply.
+ * Counts each message of a conversation once, as the template renders it in
+ * place, so that any run of the latest messages can be priced by addition.
  *
  * @param messages The conversation.
- * @param options The tokenizer; the built-in estimator by default.
+ * @param options The tokenizer and what the template adds.
+ * @returns The fixed tokens, each message's tokens, and the total.
+ *
+ * @example
+ * ```ts
+ * import { messageTokenCounts } from "@gptoss/client";
+ * const counts = messageTokenCounts([
+ *   { role: "system", content: "Be brief." },
+ *   { role: "user", content: "Hi" },
+ * ]);
+ * console.log(counts.fixed + counts.messages[1] === counts.total); // true
+ * ```
+ */
+export function messageTokenCounts(
+  messages: readonly ChatMessage[],
+  options: CountOptions = {},
+): MessageTokenCounts {
+  const tokenizer = options.tokenizer ?? estimatingTokenizer;
+  const parts = harmonyPromptParts(messages, options);
+  const fixed = countRenderedTokens(parts.header, tokenizer) +
+    countRenderedTokens(parts.footer, tokenizer);
+  let total = fixed;
+  const counts = parts.messages.map((part) => {
+    const n = part ? countRenderedTokens(part, tokenizer) : 0;
+    total += n;
+    return n;
+  });
+  return { fixed, messages: counts, total };
+}
+
+/**
+ * Counts the prompt tokens of a conversation as the server sees it: rendered
+ * with the gpt-oss chat template (its own system message, the caller's system
+ * prompt as developer instructions, tools as a TypeScript namespace, each
+ * message framed by special tokens, the generation prompt at the end).
+ *
+ * @param messages The conversation.
+ * @param options The tokenizer (the built-in estimator by default; pass
+ * `gptOssTokenizer` from `@gptoss/client/tokenizer` for exact counts), tools,
+ * reasoning effort, date and identity.
  * @returns The prompt's tokens.
  *
  * @example
@@ -95,15 +123,12 @@ export function messageTokens(
  *   { role: "system", content: "Be brief." },
  *   { role: "user", content: "What is 2 + 2?" },
  * ]);
- * console.log(tokens); // about 85
+ * console.log(tokens); // about 90; exactly 80 with gptOssTokenizer
  * ```
  */
 export function countMessageTokens(
   messages: readonly ChatMessage[],
   options: CountOptions = {},
 ): number {
-  const tokenizer = options.tokenizer ?? estimatingTokenizer;
-  let total = CONVERSATION_OVERHEAD;
-  for (const message of messages) total += messageTokens(message, tokenizer);
-  return total;
+  return messageTokenCounts(messages, options).total;
 }

@@ -1,33 +1,58 @@
 /**
- * Trims a conversation to the context window: the oldest turns go first,
- * every system message and the latest user message stay, and a tool call is
- * never separated from the results that answer it.
+ * Trims a conversation to the context window: the oldest turns go first;
+ * every system message, the turn in progress (the latest user message and
+ * what follows it) and, on request, the first user message stay; a tool call is never separated from the results that
+ * answer it; and as a last resort a single oversize message is shortened in
+ * the middle rather than failing the request.
  *
  * @module
  */
 
 import { ContextSizeError } from "../errors/mod.ts";
-import type { ChatMessage } from "../types.ts";
-import { messageTokens } from "./count.ts";
-import { CONVERSATION_OVERHEAD } from "./harmony_overhead.ts";
+import type { ChatMessage, ShortenedMessage } from "../types.ts";
+import { type CountOptions, messageTokenCounts } from "./count.ts";
+import { shortenMessage } from "./shorten.ts";
 import { type ContextOptions, resolveContextWindow } from "./window.ts";
 
 /**
- * What {@link truncateMessages} kept and dropped.
+ * How {@link truncateMessages} may trim: the window, what the template adds,
+ * and what to keep.
+ *
+ * @example
+ * ```ts
+ * import type { TruncateOptions } from "@gptoss/client";
+ * const options: TruncateOptions = { maxContextSize: 8192, keepFirstUserMessage: true };
+ * ```
+ */
+export interface TruncateOptions extends ContextOptions {
+  /** Keep the first user message (the task statement) as well as the latest turns. Default `false`. */
+  keepFirstUserMessage?: boolean;
+  /**
+   * When what must be kept does not fit, shorten the largest such message
+   * (its head and tail kept, a marker in the middle) before giving up with
+   * a `ContextSizeError`. Default `true`.
+   */
+  shortenOversized?: boolean;
+}
+
+/**
+ * What {@link truncateMessages} kept, dropped and shortened.
  *
  * @example
  * ```ts
  * import type { TruncationResult } from "@gptoss/client";
  * const report = (r: TruncationResult) =>
- *   `${r.kept.length} kept, ${r.dropped.length} dropped, ${r.promptTokens}/${r.budget} tokens`;
+ *   `${r.kept.length} kept, ${r.dropped.length} dropped, ${r.shortened.length} shortened, ${r.promptTokens}/${r.budget} tokens`;
  * ```
  */
 export interface TruncationResult {
-  /** The messages to send, in their original order. */
+  /** The messages to send, in their original order (shortened ones replaced by their shortened copy). */
   kept: ChatMessage[];
   /** The messages left out, in their original order. */
   dropped: ChatMessage[];
-  /** The prompt tokens of `kept`, template overhead included. */
+  /** The messages that were shortened to fit; empty when none was. */
+  shortened: ShortenedMessage[];
+  /** The prompt tokens of `kept`, template included. */
   promptTokens: number;
   /** The tokens the prompt may use: `maxContextSize - maxTokens`. */
   budget: number;
@@ -35,77 +60,121 @@ export interface TruncationResult {
 
 /**
  * Drops the oldest messages until the conversation plus `maxTokens` fits
- * `maxContextSize`. Every system (and developer) message and the latest user
- * message are always kept; an assistant message that calls tools and the tool
- * messages that answer it are kept or dropped together; what is kept is the
- * newest run of messages that fits, in order. Time is linear in the number of
- * messages, each counted once.
+ * `maxContextSize`. Every system (and developer) message and the turn in
+ * progress (the latest user message and the calls and results after it) are
+ * always kept, and the first user message too with
+ * `keepFirstUserMessage`; an assistant message that calls tools and the tool
+ * messages that answer it are kept or dropped together; what is kept of the
+ * rest is the newest run of messages that fits, in order. If the messages
+ * that must stay do not fit on their own, the largest of them that is not a
+ * system message is shortened in the middle. Each message is counted once, so
+ * time is linear in the number of messages.
  *
  * @param messages The conversation.
- * @param options The window; 8192 tokens with 2048 for the answer by default.
- * @returns The kept and dropped messages, the prompt's tokens and the budget.
- * @throws {ContextSizeError} When the system messages and the latest user
- * message alone do not fit.
+ * @param options The window (8192 tokens with 2048 for the answer by default),
+ * the tokenizer, what the template adds, and what to keep.
+ * @returns What was kept, dropped and shortened, the prompt's tokens and the budget.
+ * @throws {ContextSizeError} When the messages that must stay do not fit even shortened.
  * @throws {ConfigError} For a wrong window.
  *
  * @example Keeping a long chat within 4096 tokens
  * ```ts
  * import { type ChatMessage, truncateMessages } from "@gptoss/client";
  * const history: ChatMessage[] = [{ role: "system", content: "Be brief." }];
+ * history.push({ role: "user", content: "Task: answer my questions about primes." });
  * for (let i = 0; i < 200; i++) {
  *   history.push({ role: "user", content: `Question ${i}: ${"why ".repeat(20)}` });
  *   history.push({ role: "assistant", content: `Answer ${i}: ${"because ".repeat(20)}` });
  * }
  * history.push({ role: "user", content: "And finally?" });
- * const { kept, dropped } = truncateMessages(history, { maxContextSize: 4096, maxTokens: 1024 });
- * console.log(kept[0].role, kept.at(-1)?.content, dropped.length > 0); // system And finally? true
+ * const { kept, dropped } = truncateMessages(history, {
+ *   maxContextSize: 4096,
+ *   maxTokens: 1024,
+ *   keepFirstUserMessage: true,
+ * });
+ * console.log(kept[1].content, kept.at(-1)?.content, dropped.length > 0);
+ * // Task: answer my questions about primes. And finally? true
  * ```
  */
 export function truncateMessages(
   messages: readonly ChatMessage[],
-  options: ContextOptions = {},
+  options: TruncateOptions = {},
 ): TruncationResult {
   const window = resolveContextWindow(options);
   const { budget } = window;
-  const counts = messages.map((m) => messageTokens(m, window.tokenizer));
-  let total = CONVERSATION_OVERHEAD;
-  for (const count of counts) total += count;
-  if (total <= budget) {
-    return { kept: [...messages], dropped: [], promptTokens: total, budget };
+  const countOptions: CountOptions = {
+    ...options,
+    tokenizer: window.tokenizer,
+  };
+  const counts = messageTokenCounts(messages, countOptions);
+  if (counts.total <= budget) {
+    return {
+      kept: [...messages],
+      dropped: [],
+      shortened: [],
+      promptTokens: counts.total,
+      budget,
+    };
   }
 
-  const keep = new Uint8Array(messages.length);
-  let used = CONVERSATION_OVERHEAD;
+  const n = messages.length;
+  const keep = new Uint8Array(n);
+  let used = counts.fixed;
   const pin = (i: number) => {
+    if (keep[i]) return;
     keep[i] = 1;
-    used += counts[i];
+    used += counts.messages[i];
   };
-  messages.forEach((m, i) => {
-    if (m.role === "system" || m.role === "developer") pin(i);
-  });
+  for (let i = 0; i < n; i++) {
+    const role = messages[i].role;
+    if (role === "system" || role === "developer") pin(i);
+  }
+  // The turn in progress: the latest user message and all that follows it
+  // (calls and their results); without a user message, the last unit.
   const latest = latestUserIndex(messages);
   if (latest >= 0) {
-    // Without a user message the last unit is kept whole (a call with its results).
     const start = messages[latest].role === "user"
       ? latest
       : unitStart(messages, latest);
-    for (let i = start; i <= latest; i++) if (!keep[i]) pin(i);
+    for (let i = start; i < n; i++) pin(i);
   }
+  if (options.keepFirstUserMessage) {
+    const first = messages.findIndex((m) => m.role === "user");
+    if (first >= 0) pin(first);
+  }
+
+  const final = [...messages];
+  const shortened: ShortenedMessage[] = [];
   if (used > budget) {
-    throw new ContextSizeError({
-      promptTokens: used,
-      maxContextSize: window.maxContextSize,
-      maxTokens: window.maxTokens,
-    });
+    const target = largestShortenable(messages, keep, counts.messages);
+    if (options.shortenOversized === false || target < 0) {
+      throw new ContextSizeError({
+        promptTokens: used,
+        maxContextSize: window.maxContextSize,
+        maxTokens: window.maxTokens,
+      });
+    }
+    const allowed = budget - (used - counts.messages[target]);
+    const result = shortenMessage(messages, target, allowed, countOptions);
+    if (!result) {
+      throw new ContextSizeError({
+        promptTokens: used,
+        maxContextSize: window.maxContextSize,
+        maxTokens: window.maxTokens,
+      });
+    }
+    final[target] = result.message;
+    shortened.push(result.report);
+    used += result.report.tokensAfter - counts.messages[target];
   }
 
   // Walk back from the newest unit; stop at the first that does not fit, so
   // that what is kept is one unbroken run of the latest turns.
-  let end = messages.length;
+  let end = n;
   while (end > 0) {
     const start = unitStart(messages, end - 1);
     let cost = 0;
-    for (let i = start; i < end; i++) if (!keep[i]) cost += counts[i];
+    for (let i = start; i < end; i++) if (!keep[i]) cost += counts.messages[i];
     if (used + cost > budget) break;
     for (let i = start; i < end; i++) keep[i] = 1;
     used += cost;
@@ -114,8 +183,11 @@ export function truncateMessages(
 
   const kept: ChatMessage[] = [];
   const dropped: ChatMessage[] = [];
-  messages.forEach((m, i) => (keep[i] ? kept : dropped).push(m));
-  return { kept, dropped, promptTokens: used, budget };
+  for (let i = 0; i < n; i++) {
+    if (keep[i]) kept.push(final[i]);
+    else dropped.push(messages[i]);
+  }
+  return { kept, dropped, shortened, promptTokens: used, budget };
 }
 
 /** The latest user message, or the last message when there is none. */
@@ -136,4 +208,19 @@ function unitStart(messages: readonly ChatMessage[], last: number): number {
   if (i === last) return last;
   const caller = messages[i];
   return caller.role === "assistant" && caller.tool_calls?.length ? i : i + 1;
+}
+
+/** The kept message with the most tokens that may be shortened, or -1. */
+function largestShortenable(
+  messages: readonly ChatMessage[],
+  keep: Uint8Array,
+  counts: readonly number[],
+): number {
+  let best = -1;
+  for (let i = 0; i < messages.length; i++) {
+    const role = messages[i].role;
+    if (!keep[i] || role === "system" || role === "developer") continue;
+    if (best < 0 || counts[i] > counts[best]) best = i;
+  }
+  return best;
 }

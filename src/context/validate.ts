@@ -33,7 +33,8 @@ export interface ContextCheck {
  * context window.
  *
  * @param messages The conversation.
- * @param options The window; 8192 tokens with 2048 for the answer by default.
+ * @param options The window (8192 tokens with 2048 for the answer by default),
+ * the tokenizer, and what the template adds (tools, reasoning effort).
  * @returns The prompt's tokens, the budget, what is left, and whether it fits.
  * @throws {ConfigError} For a wrong window.
  *
@@ -52,7 +53,10 @@ export function validateContext(
   options: ContextOptions = {},
 ): ContextCheck {
   const window = resolveContextWindow(options);
-  const promptTokens = countMessageTokens(messages, window);
+  const promptTokens = countMessageTokens(messages, {
+    ...options,
+    tokenizer: window.tokenizer,
+  });
   const available = window.budget - promptTokens;
   return {
     promptTokens,

@@ -12,6 +12,7 @@ import {
   DEFAULT_CONFIG,
 } from "../config.ts";
 import { estimatingTokenizer } from "./estimate.ts";
+import type { HarmonyPromptOptions } from "./harmony_prompt.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 /**
@@ -20,10 +21,10 @@ import type { Tokenizer } from "./tokenizer.ts";
  * @example
  * ```ts
  * import type { ContextOptions } from "@gptoss/client";
- * const window: ContextOptions = { maxContextSize: 8192, maxTokens: 2048 };
+ * const window: ContextOptions = { maxContextSize: 8192, maxTokens: 2048, reasoningEffort: "high" };
  * ```
  */
-export interface ContextOptions {
+export interface ContextOptions extends HarmonyPromptOptions {
   /** The model's context window in tokens. Default 8192. */
   maxContextSize?: number;
   /** The tokens reserved for the answer. Default 2048. */

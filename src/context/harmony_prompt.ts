@@ -1,0 +1,252 @@
+/**
+ * Renders a conversation the way the gpt-oss chat template does before the
+ * server tokenizes it, so that counts can be exact:
+ *
+ * ```text
+ * <|start|>system<|message|>You are ChatGPT… Current date… Reasoning: medium…<|end|>
+ * <|start|>developer<|message|># Instructions\n\n{system prompt}\n\n# Tools\n\n{functions}<|end|>
+ * <|start|>user<|message|>{text}<|end|>
+ * <|start|>assistant to=functions.NAME<|channel|>commentary json<|message|>{arguments}<|call|>
+ * <|start|>functions.NAME to=assistant<|channel|>commentary<|message|>"{result}"<|end|>
+ * <|start|>assistant<|channel|>final<|message|>{text}<|end|>
+ * <|start|>assistant
+ * ```
+ *
+ * Source: chat_template.jinja of openai/gpt-oss-20b and openai/gpt-oss-120b
+ * (copied in llama.cpp as models/templates/openai-gpt-oss-120b.jinja), with
+ * the generation prompt on, as for every request. Where the template would
+ * throw or leave something out, this errs on the side of counting more:
+ * every tool call of a message is rendered (the template renders the first
+ * only), and a system message after the first is rendered as developer
+ * instructions (the template drops it; other renderers keep it).
+ *
+ * @module
+ */
+
+import { contentText } from "../messages.ts";
+import type { ReasoningEffort } from "../reasoning_effort.ts";
+import type { ToolDefinition } from "../tools/tool_types.ts";
+import type { ChatMessage } from "../types.ts";
+import { pythonJson } from "./python_json.ts";
+import { renderToolNamespace } from "./tool_namespace.ts";
+
+/** What the template puts in its own system message and developer message. */
+export interface HarmonyPromptOptions {
+  /** The request's tools, rendered in the developer message. */
+  tools?: readonly ToolDefinition[];
+  /** The `Reasoning:` line; the template's default is `"medium"`. */
+  reasoningEffort?: ReasoningEffort;
+  /** The `Current date:` line: a `YYYY-MM-DD` text or a date; today by default. */
+  currentDate?: string | Date;
+  /** The first line of the system message; the template's default otherwise. */
+  modelIdentity?: string;
+}
+
+/**
+ * A rendered conversation cut where messages begin: the parts that are sent
+ * whatever is dropped, and each message's own part.
+ */
+export interface HarmonyPromptParts {
+  /** The template's system message and the developer message. */
+  header: string;
+  /** Each message's rendering; `""` for the first message when it became the developer message. */
+  messages: string[];
+  /** `<|start|>assistant`, which primes the reply. */
+  footer: string;
+}
+
+const DEFAULT_IDENTITY =
+  "You are ChatGPT, a large language model trained by OpenAI.";
+const FOOTER = "<|start|>assistant";
+
+function isInstructions(message: ChatMessage | undefined): boolean {
+  return message?.role === "system" || message?.role === "developer";
+}
+
+function formatDate(date: string | Date | undefined): string {
+  if (typeof date === "string") return date;
+  const d = date ?? new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+function systemMessage(options: HarmonyPromptOptions): string {
+  let out =
+    `<|start|>system<|message|>${options.modelIdentity ?? DEFAULT_IDENTITY}\n` +
+    `Knowledge cutoff: 2024-06\nCurrent date: ${
+      formatDate(options.currentDate)
+    }\n\n` +
+    `Reasoning: ${options.reasoningEffort ?? "medium"}\n\n` +
+    "# Valid channels: analysis, commentary, final. Channel must be included for every message.";
+  if (options.tools?.length) {
+    out +=
+      "\nCalls to these tools must go to the commentary channel: 'functions'.";
+  }
+  return `${out}<|end|>`;
+}
+
+function developerMessage(
+  instructions: string,
+  tools: readonly ToolDefinition[] | undefined,
+): string {
+  if (!instructions && !tools?.length) return "";
+  let out = "<|start|>developer<|message|>";
+  if (instructions) out += `# Instructions\n\n${instructions}\n\n`;
+  if (tools?.length) out += `# Tools\n\n${renderToolNamespace(tools)}`;
+  return `${out}<|end|>`;
+}
+
+/** Tool-call arguments as the template writes them: parsed, then `tojson`. */
+function argumentsJson(text: string): string {
+  try {
+    return pythonJson(JSON.parse(text));
+  } catch {
+    return JSON.stringify(text);
+  }
+}
+
+/**
+ * Renders each message of a conversation as the gpt-oss chat template does.
+ *
+ * @param messages The conversation.
+ * @param options Tools, reasoning effort, date and identity.
+ * @returns The fixed parts and each message's part.
+ */
+export function harmonyPromptParts(
+  messages: readonly ChatMessage[],
+  options: HarmonyPromptOptions = {},
+): HarmonyPromptParts {
+  const first = isInstructions(messages[0]);
+  const header = systemMessage(options) +
+    developerMessage(
+      first ? contentText(messages[0].content) : "",
+      options.tools,
+    );
+  // Whether a later assistant message answers without calling tools: the
+  // template then drops the analysis of earlier tool-calling turns.
+  const finalAfter: boolean[] = new Array(messages.length);
+  let seenFinal = false;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    finalAfter[i] = seenFinal;
+    const m = messages[i];
+    if (m.role === "assistant" && !m.tool_calls?.length) seenFinal = true;
+  }
+  const parts: string[] = [];
+  let lastCall = "";
+  messages.forEach((message, i) => {
+    const text = contentText(message.content);
+    if (i === 0 && first) {
+      parts.push("");
+      return;
+    }
+    switch (message.role) {
+      case "system":
+      case "developer":
+        parts.push(developerMessage(text, undefined));
+        return;
+      case "user":
+        parts.push(`<|start|>user<|message|>${text}<|end|>`);
+        return;
+      case "tool":
+        parts.push(
+          `<|start|>functions.${lastCall} to=assistant<|channel|>commentary<|message|>${
+            JSON.stringify(text)
+          }<|end|>`,
+        );
+        return;
+      case "assistant": {
+        const calls = message.tool_calls ?? [];
+        if (calls.length === 0) {
+          lastCall = "";
+          parts.push(
+            `<|start|>assistant<|channel|>final<|message|>${text}<|end|>`,
+          );
+          return;
+        }
+        let out = "";
+        const analysis = text || message.reasoning;
+        if (analysis && !finalAfter[i]) {
+          out +=
+            `<|start|>assistant<|channel|>analysis<|message|>${analysis}<|end|>`;
+        }
+        for (const call of calls) {
+          out += `<|start|>assistant to=functions.${call.function.name}` +
+            `<|channel|>commentary json<|message|>${
+              argumentsJson(call.function.arguments)
+            }<|call|>`;
+          lastCall = call.function.name;
+        }
+        parts.push(out);
+        return;
+      }
+    }
+  });
+  return { header, messages: parts, footer: FOOTER };
+}
+
+/**
+ * Renders a conversation as the prompt the gpt-oss chat template makes of it,
+ * generation prompt included.
+ *
+ * @param messages The conversation.
+ * @param options Tools, reasoning effort, date and identity.
+ * @returns The prompt text, special tokens written out.
+ *
+ * @example
+ * ```ts
+ * import { renderHarmonyPrompt } from "@gptoss/client";
+ * const prompt = renderHarmonyPrompt(
+ *   [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }],
+ *   { currentDate: "2025-08-05", reasoningEffort: "low" },
+ * );
+ * console.log(prompt.endsWith("<|start|>user<|message|>Hi<|end|><|start|>assistant")); // true
+ * ```
+ */
+export function renderHarmonyPrompt(
+  messages: readonly ChatMessage[],
+  options: HarmonyPromptOptions = {},
+): string {
+  const { header, messages: parts, footer } = harmonyPromptParts(
+    messages,
+    options,
+  );
+  return header + parts.join("") + footer;
+}
+
+/**
+ * One message's part, rendered in place, reading only the messages it
+ * depends on: the call that a tool result answers, and for a message that
+ * calls tools, the messages up to the next answer.
+ *
+ * @param messages The conversation.
+ * @param index The message to render.
+ * @returns Its part, as {@link harmonyPromptParts} would give it.
+ */
+export function harmonyMessagePart(
+  messages: readonly ChatMessage[],
+  index: number,
+): string {
+  const message = messages[index];
+  if (index === 0 && isInstructions(message)) return "";
+  let from = index;
+  if (message.role === "tool") {
+    while (from > 0 && !messages[from].tool_calls?.length) from--;
+  }
+  let to = index + 1;
+  if (message.role === "assistant" && message.tool_calls?.length) {
+    while (
+      to < messages.length &&
+      !(messages[to].role === "assistant" && !messages[to].tool_calls?.length)
+    ) to++;
+    to = Math.min(to + 1, messages.length);
+  }
+  // A slice that starts with a system message would make it the developer
+  // message; the slice here starts with the message or the call it answers.
+  const slice = messages.slice(from, to);
+  const parts = harmonyPromptParts(
+    isInstructions(slice[0])
+      ? [{ role: "user", content: "" }, ...slice]
+      : slice,
+  ).messages;
+  return parts[index - from + (isInstructions(slice[0]) ? 1 : 0)];
+}
