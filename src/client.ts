@@ -8,7 +8,12 @@
 import { ChatStream, type OpenedStream } from "./chat_stream.ts";
 import { type ClientDefaults, resolveClientConfig } from "./client_config.ts";
 import { normaliseCompletion } from "./completion.ts";
-import { checkTimeout, checkTokenBudget, type GptOssConfig } from "./config.ts";
+import {
+  checkBoolean,
+  checkTimeout,
+  checkTokenBudget,
+  type GptOssConfig,
+} from "./config.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
 import type { ServerInfo } from "./discovery/server_info.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
@@ -27,6 +32,13 @@ import {
 } from "./request_options.ts";
 import type { ServerKind } from "./server_kind.ts";
 import { ServerState } from "./server_state.ts";
+import { checkReasoningEffort } from "./reasoning_effort.ts";
+import {
+  countPromptTokens,
+  type CountTokensOptions,
+  type TokenCount,
+} from "./token_count.ts";
+import { checkTools } from "./tools/tool_types.ts";
 import { computeStats } from "./stats.ts";
 import type { ChatCompletion, ChatMessage } from "./types.ts";
 
@@ -208,6 +220,81 @@ export class GptOssClient {
     return this.#guard(() =>
       this.#state.discover(this.#lookupTimeout(options), options.signal)
     );
+  }
+
+  /**
+   * Counts a conversation's prompt tokens as the server will see them. vLLM
+   * and llama.cpp count it themselves (vLLM's `/tokenize`, llama.cpp's
+   * `/apply-template` then `/tokenize`): the count is the server's own. Where
+   * the server cannot count (Ollama, LM Studio, or an endpoint that answers
+   * 404), the client counts locally: exactly with `gptOssTokenizer`, or with
+   * the built-in estimator. Earlier turns' reasoning is left out as in a request.
+   *
+   * @param messages The conversation.
+   * @param options Tools and reasoning effort (both part of the prompt),
+   * `local` to skip the server, a signal and a timeout.
+   * @returns The prompt's tokens, who counted them, and whether they are exact.
+   * @throws {InvalidMessageError} For a malformed message, before any request.
+   * @throws {GptOssError} When the server fails for another reason than having
+   * no counting endpoint.
+   *
+   * @example
+   * ```ts
+   * import { GptOssClient } from "@gptoss/client";
+   * import { startMockServer } from "@gptoss/client/testing";
+   * await using server = await startMockServer({ counting: "vllm" });
+   * const client = new GptOssClient({ baseUrl: server.url });
+   * const count = await client.countTokens([{ role: "user", content: "Hi" }]);
+   * console.log(count.promptTokens, count.source, count.exact); // … "vllm" true
+   * ```
+   */
+  countTokens(
+    messages: ChatMessage[],
+    options: CountTokensOptions = {},
+  ): Promise<TokenCount> {
+    return this.#guard(async () => {
+      assertValidMessages(messages);
+      const timeoutMs = this.#lookupTimeout(options);
+      const local = options.local === undefined
+        ? false
+        : checkBoolean("options.local", options.local);
+      const tools = options.tools === undefined
+        ? undefined
+        : checkTools("options.tools", options.tools);
+      const reasoningEffort = options.reasoningEffort === undefined
+        ? this.#defaults.reasoningEffort
+        : checkReasoningEffort(
+          "options.reasoningEffort",
+          options.reasoningEffort,
+        );
+      const keepReasoning = options.keepReasoning === undefined
+        ? this.#defaults.keepReasoning
+        : checkBoolean("options.keepReasoning", options.keepReasoning);
+      let server = this.#state.server;
+      if (!local && !server) {
+        // Knowing the server saves a probe of an endpoint it does not have.
+        const info = await this.#state.discover(timeoutMs, options.signal);
+        server = info.server === "unknown" ? undefined : info.server;
+      }
+      const model = options.model ?? this.#state.model;
+      return countPromptTokens({
+        http: this.#http,
+        root: this.#root,
+        timeoutMs,
+        logger: this.#logger,
+        tokenizer: this.#tokenizer,
+        server,
+        local,
+        messages: prepareHistory(messages, {
+          keepReasoning,
+          ...(server ? { server } : {}),
+        }),
+        ...(model ? { model } : {}),
+        ...(tools ? { tools } : {}),
+        ...(reasoningEffort ? { reasoningEffort } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    });
   }
 
   /**

@@ -15,6 +15,12 @@ import {
 } from "./replies.ts";
 import { type MockReply, send, sleep } from "./mock_reply.ts";
 import type { RecordedRequest } from "./recorded_request.ts";
+import type { Tokenizer } from "../src/context/tokenizer.ts";
+import {
+  countingReply,
+  type CountingServer,
+  MOCK_MAX_MODEL_LEN,
+} from "./counting_replies.ts";
 
 /**
  * Options for {@link startMockServer}.
@@ -34,6 +40,14 @@ export interface MockServerOptions {
   apiKey?: string;
   /** Milliseconds between the events of the default streamed answer, to look like a model typing. Default 0. */
   eventDelayMs?: number;
+  /**
+   * Serve a server's token counting endpoints: vLLM's `/tokenize`, or
+   * llama.cpp's `/apply-template` and `/tokenize`. The model list then says
+   * which server it is, as the real one does. Default: none (404).
+   */
+  counting?: CountingServer;
+  /** What the counting endpoints count with. Default: the built-in estimator. */
+  tokenizer?: Tokenizer;
 }
 
 /**
@@ -150,7 +164,7 @@ async function record(request: Request): Promise<RecordedRequest> {
 function defaultReply(
   request: RecordedRequest,
   models: string[],
-  { reasoningField, eventDelayMs }: MockServerOptions,
+  { reasoningField, eventDelayMs, counting, tokenizer }: MockServerOptions,
 ): MockReply {
   if (request.method === "GET" && request.path === "/v1/models") {
     return {
@@ -160,11 +174,14 @@ function defaultReply(
           id,
           object: "model",
           created: 1_764_000_000,
-          owned_by: "mock",
+          owned_by: counting ?? "mock",
+          ...(counting === "vllm" ? { max_model_len: MOCK_MAX_MODEL_LEN } : {}),
         })),
       },
     };
   }
+  const counted = counting && countingReply(request, counting, tokenizer);
+  if (counted) return counted;
   if (request.method !== "POST" || request.path !== CHAT) {
     return {
       status: 404,

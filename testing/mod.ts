@@ -23,6 +23,7 @@ export { startMockServer } from "./mock_server.ts";
 export type { MockServer, MockServerOptions } from "./mock_server.ts";
 export type { MockReply, WritePlan } from "./mock_reply.ts";
 export type { RecordedRequest } from "./recorded_request.ts";
+export type { CountingServer } from "./counting_replies.ts";
 export {
   chatCompletionBody,
   chatCompletionStream,
