@@ -8,6 +8,7 @@ import {
   type Tokenizer,
 } from "../mod.ts";
 import { gptOssTokenizer } from "../tokenizer/mod.ts";
+import { DEFAULT_SYSTEM_MESSAGE_TOKENS } from "../src/context/harmony_prompt.ts";
 import { loadRenderings, toChatMessage, toOptions } from "./_harmony_cases.ts";
 
 const renderings = await loadRenderings("renderings.json");
@@ -25,25 +26,59 @@ Deno.test("countMessageTokens() with the exact tokenizer counts what the real te
 
 Deno.test("countMessageTokens() with the estimator counts the same rendering, special tokens one each", () => {
   // A tokenizer that counts characters makes the structure visible: every
-  // special token is 1, every other character is 1.
+  // special token is 1, every other character is 1, and the template's
+  // default system message is its known exact count.
   const perCharacter: Tokenizer = { count: (text) => text.length };
   for (const c of renderings) {
     const messages = c.messages.map(toChatMessage);
-    const specials = c.expected.match(/<\|[a-z_0-9]+\|>/g)!.length;
-    const characters = c.expected.replace(/<\|[a-z_0-9]+\|>/g, "").length;
+    const system = c.expected.slice(0, c.expected.indexOf("<|end|>") + 7);
+    const rest = c.expected.slice(system.length);
+    const specials = rest.match(/<\|[a-z_0-9]+\|>/g)!.length;
+    const characters = rest.replace(/<\|[a-z_0-9]+\|>/g, "").length;
+    const systemTokens = c.kwargs?.model_identity
+      ? system.replace(/<\|[a-z_0-9]+\|>/g, "").length + 3
+      : DEFAULT_SYSTEM_MESSAGE_TOKENS[c.tools?.length ? "withTools" : "plain"];
     assert.equal(
       countMessageTokens(messages, {
         ...toOptions(c),
         tokenizer: perCharacter,
       }),
-      specials + characters,
+      systemTokens + specials + characters,
       c.name,
     );
     const estimated = countMessageTokens(messages, {
       ...toOptions(c),
       tokenizer: estimatingTokenizer,
     });
-    assert.ok(estimated >= gptOssTokenizer.count(c.expected) * 0.98, c.name);
+    const exact = gptOssTokenizer.count(c.expected);
+    assert.ok(
+      estimated >= exact * 0.98 && estimated <= exact * 1.5,
+      `${c.name}: ${estimated} for ${exact}`,
+    );
+  }
+});
+
+Deno.test("the template's default system message is 61 tokens, 75 with tools, whatever the date and effort", () => {
+  for (const currentDate of ["2025-08-05", "1999-12-31", "2100-01-01"]) {
+    for (const reasoningEffort of ["low", "medium", "high"] as const) {
+      for (
+        const tools of [undefined, [{
+          type: "function" as const,
+          function: { name: "f" },
+        }]]
+      ) {
+        const prompt = renderHarmonyPrompt([], {
+          currentDate,
+          reasoningEffort,
+          ...(tools ? { tools } : {}),
+        });
+        const system = prompt.slice(0, prompt.indexOf("<|end|>") + 7);
+        assert.equal(
+          gptOssTokenizer.count(system),
+          DEFAULT_SYSTEM_MESSAGE_TOKENS[tools ? "withTools" : "plain"],
+        );
+      }
+    }
   }
 });
 

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { type ChatMessage, ContextSizeError, GptOssClient } from "../mod.ts";
+import {
+  type ChatMessage,
+  ContextSizeError,
+  countMessageTokens,
+  GptOssClient,
+} from "../mod.ts";
 import { startMockServer } from "../testing/mod.ts";
 import { recordingLogger } from "./_helpers.ts";
 
@@ -149,7 +154,14 @@ Deno.test("the client shortens an oversize latest message, and fails only when t
     ContextSizeError,
   );
   // A per-call maxTokens changes the budget.
-  const fits: ChatMessage[] = [{ role: "user", content: "x".repeat(600) }];
+  // 850 tokens: over the 800 left by maxTokens 200, within the 900 left by 100.
+  const framing = countMessageTokens([{ role: "user", content: "" }], {
+    tokenizer,
+  });
+  const fits: ChatMessage[] = [{
+    role: "user",
+    content: "x".repeat(850 - framing),
+  }];
   await assert.rejects(
     client.generateResponse(fits, { contextOverflow: "error" }),
     ContextSizeError,

@@ -10,6 +10,7 @@ import type { ChatMessage } from "../types.ts";
 import { forEachSpecialSplit } from "../harmony/special_tokens.ts";
 import { estimatingTokenizer } from "./estimate.ts";
 import {
+  DEFAULT_SYSTEM_MESSAGE_TOKENS,
   type HarmonyPromptOptions,
   harmonyPromptParts,
 } from "./harmony_prompt.ts";
@@ -93,7 +94,14 @@ export function messageTokenCounts(
 ): MessageTokenCounts {
   const tokenizer = options.tokenizer ?? estimatingTokenizer;
   const parts = harmonyPromptParts(messages, options);
-  const fixed = countRenderedTokens(parts.header, tokenizer) +
+  // The template's default system message has a known count; estimating
+  // its fixed text would only add error.
+  const system = parts.defaultSystem && !tokenizer.exact
+    ? DEFAULT_SYSTEM_MESSAGE_TOKENS[
+      options.tools?.length ? "withTools" : "plain"
+    ]
+    : countRenderedTokens(parts.system, tokenizer);
+  const fixed = system + countRenderedTokens(parts.developer, tokenizer) +
     countRenderedTokens(parts.footer, tokenizer);
   let total = fixed;
   const counts = parts.messages.map((part) => {
@@ -123,7 +131,7 @@ export function messageTokenCounts(
  *   { role: "system", content: "Be brief." },
  *   { role: "user", content: "What is 2 + 2?" },
  * ]);
- * console.log(tokens); // about 90; exactly 80 with gptOssTokenizer
+ * console.log(tokens); // 92 estimated; exactly 85 with gptOssTokenizer
  * ```
  */
 export function countMessageTokens(

@@ -41,7 +41,7 @@ const features = new Float64Array(FEATURE_NAMES.length);
  * @example
  * ```ts
  * import { estimateTokens } from "@gptoss/client";
- * console.log(estimateTokens("Hello, world!")); // 4 or 5; the exact count is 4
+ * console.log(estimateTokens("Hello, world!")); // 5; the exact count is 4
  * ```
  */
 export function estimateTokens(text: string): number {

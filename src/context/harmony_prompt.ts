@@ -47,8 +47,12 @@ export interface HarmonyPromptOptions {
  * whatever is dropped, and each message's own part.
  */
 export interface HarmonyPromptParts {
-  /** The template's system message and the developer message. */
-  header: string;
+  /** The template's own system message. */
+  system: string;
+  /** Whether `system` has the template's default identity, whose tokens are known. */
+  defaultSystem: boolean;
+  /** The developer message: the first system prompt and the tools; `""` when neither. */
+  developer: string;
   /** Each message's rendering; `""` for the first message when it became the developer message. */
   messages: string[];
   /** `<|start|>assistant`, which primes the reply. */
@@ -58,6 +62,17 @@ export interface HarmonyPromptParts {
 const DEFAULT_IDENTITY =
   "You are ChatGPT, a large language model trained by OpenAI.";
 const FOOTER = "<|start|>assistant";
+
+/**
+ * The exact o200k_harmony tokens of the template's system message with the
+ * default identity, whatever the date and the reasoning effort (a date is
+ * always the same digit groups; low, medium and high are one token each).
+ * Checked in tests/count_test.ts.
+ */
+export const DEFAULT_SYSTEM_MESSAGE_TOKENS = {
+  plain: 61,
+  withTools: 75,
+} as const;
 
 function isInstructions(message: ChatMessage | undefined): boolean {
   return message?.role === "system" || message?.role === "developer";
@@ -117,11 +132,11 @@ export function harmonyPromptParts(
   options: HarmonyPromptOptions = {},
 ): HarmonyPromptParts {
   const first = isInstructions(messages[0]);
-  const header = systemMessage(options) +
-    developerMessage(
-      first ? contentText(messages[0].content) : "",
-      options.tools,
-    );
+  const system = systemMessage(options);
+  const developer = developerMessage(
+    first ? contentText(messages[0].content) : "",
+    options.tools,
+  );
   // Whether a later assistant message answers without calling tools: the
   // template then drops the analysis of earlier tool-calling turns.
   const finalAfter: boolean[] = new Array(messages.length);
@@ -181,7 +196,13 @@ export function harmonyPromptParts(
       }
     }
   });
-  return { header, messages: parts, footer: FOOTER };
+  return {
+    system,
+    defaultSystem: options.modelIdentity === undefined,
+    developer,
+    messages: parts,
+    footer: FOOTER,
+  };
 }
 
 /**
@@ -206,11 +227,11 @@ export function renderHarmonyPrompt(
   messages: readonly ChatMessage[],
   options: HarmonyPromptOptions = {},
 ): string {
-  const { header, messages: parts, footer } = harmonyPromptParts(
+  const { system, developer, messages: parts, footer } = harmonyPromptParts(
     messages,
     options,
   );
-  return header + parts.join("") + footer;
+  return system + developer + parts.join("") + footer;
 }
 
 /**

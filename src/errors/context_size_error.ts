@@ -64,7 +64,7 @@ export class ContextSizeError extends GptOssError {
       }, the context window is ${maxContextSize}`
       : details.serverMessage ?? "the prompt is longer than the context window";
     super(
-      `The conversation does not fit the context window: ${counts}. Shorten the latest message, lower maxTokens, or raise maxContextSize if the server allows it.`,
+      `The conversation does not fit the context window: ${counts}. Shorten the system prompt or the latest message, lower maxTokens, or raise maxContextSize if the server allows it.`,
     );
     if (promptTokens !== undefined) this.promptTokens = promptTokens;
     if (maxContextSize !== undefined) this.maxContextSize = maxContextSize;
