@@ -45,6 +45,9 @@ Options:
   --reasoning show|hide  print the model's reasoning on stderr (default hide)
   --no-stream          wait for the whole answer
   --json               print the completion as JSON, nothing else on stdout
+  --exact              count tokens with GPT-OSS's own tokenizer (o200k_harmony)
+  --count              print the prompt's tokens instead of sending it
+                       (counted by the server where it can, else locally)
   --help, --version`;
 
 /** Exit codes: success, the server or the model failed, a usage error. */
@@ -80,6 +83,8 @@ export async function main(args: string[]): Promise<number> {
         reasoning: { type: "string", default: "hide" },
         "no-stream": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
+        exact: { type: "boolean", default: false },
+        count: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
         version: { type: "boolean", default: false },
       },
@@ -135,6 +140,10 @@ export async function main(args: string[]): Promise<number> {
     if (values.effort !== undefined) {
       config.reasoningEffort = values.effort as GptOssConfig["reasoningEffort"];
     }
+    if (values.exact) {
+      // Loaded only when asked: 2.4 MB of token ranks.
+      config.tokenizer = (await import("./tokenizer/mod.ts")).gptOssTokenizer;
+    }
     client = new GptOssClient(config);
   } catch (error) {
     return usageError((error as Error).message);
@@ -148,6 +157,18 @@ export async function main(args: string[]): Promise<number> {
   ];
   const showReasoning = values.reasoning === "show" && !values.json;
   try {
+    if (values.count) {
+      const count = await client.countTokens(messages);
+      if (values.json) console.log(JSON.stringify(count));
+      else {
+        write(
+          `${count.promptTokens} tokens (${
+            count.exact ? "exact" : "estimated"
+          }, counted by ${count.source})\n`,
+        );
+      }
+      return EXIT.ok;
+    }
     if (values["no-stream"] || values.json) {
       const completion = await client.generateResponse(messages, options);
       if (values.json) {

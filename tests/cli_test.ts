@@ -182,3 +182,56 @@ Deno.test("cli.ts --version matches deno.json and --help prints the usage", asyn
   const help = await runDeno(["cli.ts", "--help"]);
   assert.match(help.stdout, /^Usage: gpt-oss/);
 });
+
+Deno.test("cli.ts --count prints the prompt's tokens, from the server when it can count", async () => {
+  await using server = await startMockServer({ counting: "vllm" });
+  const counted = await runDeno([
+    net,
+    "cli.ts",
+    "--url",
+    server.url,
+    "--count",
+    "--json",
+    "What is 2 + 2?",
+  ]);
+  assert.equal(counted.code, 0, counted.stderr);
+  const count = JSON.parse(counted.stdout);
+  assert.equal(count.source, "vllm");
+  assert.equal(count.exact, true);
+  assert.ok(count.promptTokens > 60);
+  assert.ok(server.requests.some((r) => r.path === "/tokenize"));
+  assert.ok(
+    !server.requests.some((r) => r.path === "/v1/chat/completions"),
+    "nothing was sent to the model",
+  );
+
+  await using plain = await startMockServer();
+  const exact = await runDeno([
+    net,
+    "cli.ts",
+    "--url",
+    plain.url,
+    "--count",
+    "--exact",
+    "What is 2 + 2?",
+  ]);
+  assert.equal(exact.code, 0, exact.stderr);
+  assert.match(exact.stdout, /^\d+ tokens \(exact, counted by tokenizer\)\n$/);
+  const estimated = await runDeno([
+    net,
+    "cli.ts",
+    "--url",
+    plain.url,
+    "--count",
+    "What is 2 + 2?",
+  ]);
+  assert.match(
+    estimated.stdout,
+    /^\d+ tokens \(estimated, counted by estimate\)\n$/,
+  );
+  assert.ok(
+    Number(estimated.stdout.split(" ")[0]) >=
+      Number(exact.stdout.split(" ")[0]),
+    "the estimate errs on the safe side",
+  );
+});
