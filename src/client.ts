@@ -8,12 +8,7 @@
 import { ChatStream, type OpenedStream } from "./chat_stream.ts";
 import { type ClientDefaults, resolveClientConfig } from "./client_config.ts";
 import { normaliseCompletion } from "./completion.ts";
-import {
-  checkBoolean,
-  checkTimeout,
-  checkTokenBudget,
-  type GptOssConfig,
-} from "./config.ts";
+import { checkTimeout, checkTokenBudget, type GptOssConfig } from "./config.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
 import type { ServerInfo } from "./discovery/server_info.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
@@ -32,13 +27,12 @@ import {
 } from "./request_options.ts";
 import type { ServerKind } from "./server_kind.ts";
 import { ServerState } from "./server_state.ts";
-import { checkReasoningEffort } from "./reasoning_effort.ts";
 import {
   countPromptTokens,
   type CountTokensOptions,
+  resolveCountTokensOptions,
   type TokenCount,
 } from "./token_count.ts";
-import { checkTools } from "./tools/tool_types.ts";
 import { computeStats } from "./stats.ts";
 import type { ChatCompletion, ChatMessage } from "./types.ts";
 
@@ -255,21 +249,8 @@ export class GptOssClient {
     return this.#guard(async () => {
       assertValidMessages(messages);
       const timeoutMs = this.#lookupTimeout(options);
-      const local = options.local === undefined
-        ? false
-        : checkBoolean("options.local", options.local);
-      const tools = options.tools === undefined
-        ? undefined
-        : checkTools("options.tools", options.tools);
-      const reasoningEffort = options.reasoningEffort === undefined
-        ? this.#defaults.reasoningEffort
-        : checkReasoningEffort(
-          "options.reasoningEffort",
-          options.reasoningEffort,
-        );
-      const keepReasoning = options.keepReasoning === undefined
-        ? this.#defaults.keepReasoning
-        : checkBoolean("options.keepReasoning", options.keepReasoning);
+      const { local, tools, reasoningEffort, keepReasoning } =
+        resolveCountTokensOptions(options, this.#defaults);
       let server = this.#state.server;
       if (!local && !server) {
         // Knowing the server saves a probe of an endpoint it does not have.

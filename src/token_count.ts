@@ -6,13 +6,17 @@
  * @module
  */
 
+import { checkBoolean } from "./config.ts";
 import { countMessageTokens } from "./context/count.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
 import type { Logger } from "./logger.ts";
-import type { ReasoningEffort } from "./reasoning_effort.ts";
+import {
+  checkReasoningEffort,
+  type ReasoningEffort,
+} from "./reasoning_effort.ts";
 import { countOnServer, type ServerCountRequest } from "./server_count.ts";
 import type { ServerKind } from "./server_kind.ts";
-import type { ToolDefinition } from "./tools/tool_types.ts";
+import { checkTools, type ToolDefinition } from "./tools/tool_types.ts";
 
 /**
  * Options for `GptOssClient.countTokens`.
@@ -111,5 +115,41 @@ export async function countPromptTokens(
     }),
     source: exact ? "tokenizer" : "estimate",
     exact,
+  };
+}
+
+/** {@link CountTokensOptions} checked and merged with the client's defaults. */
+export interface ResolvedCountOptions {
+  local: boolean;
+  tools?: ToolDefinition[];
+  reasoningEffort?: ReasoningEffort;
+  keepReasoning: boolean;
+}
+
+/**
+ * @param options The caller's options.
+ * @param defaults The client's reasoning effort and reasoning policy.
+ * @returns The options, checked.
+ * @throws {ConfigError} For a wrong value.
+ */
+export function resolveCountTokensOptions(
+  options: CountTokensOptions,
+  defaults: { reasoningEffort?: ReasoningEffort; keepReasoning: boolean },
+): ResolvedCountOptions {
+  const tools = options.tools === undefined
+    ? undefined
+    : checkTools("options.tools", options.tools);
+  const reasoningEffort = options.reasoningEffort === undefined
+    ? defaults.reasoningEffort
+    : checkReasoningEffort("options.reasoningEffort", options.reasoningEffort);
+  return {
+    local: options.local === undefined
+      ? false
+      : checkBoolean("options.local", options.local),
+    ...(tools ? { tools } : {}),
+    ...(reasoningEffort ? { reasoningEffort } : {}),
+    keepReasoning: options.keepReasoning === undefined
+      ? defaults.keepReasoning
+      : checkBoolean("options.keepReasoning", options.keepReasoning),
   };
 }
