@@ -10,7 +10,13 @@ import { normaliseCompletion } from "./completion.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
 import { GptOssError, InvalidResponseError } from "./errors/mod.ts";
 import { ChatEventDecoder } from "./event_decoder.ts";
-import { bodyFailure, type OpenResponse, parseJson } from "./http.ts";
+import {
+  bodyFailure,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type OpenResponse,
+  parseJson,
+  readBody,
+} from "./http.ts";
 import { computeStats } from "./stats.ts";
 import type { ChatCompletion, StreamDelta, TruncationInfo } from "./types.ts";
 
@@ -32,6 +38,8 @@ export interface ChatStreamOptions {
   scrub?: (error: unknown) => unknown;
   /** Split raw harmony found in `content` (default `true`). */
   splitHarmony?: boolean;
+  /** The largest whole body, or single event, read into memory. */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -60,6 +68,7 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
   readonly #url: string;
   readonly #scrub: (error: unknown) => unknown;
   readonly #splitHarmony: boolean;
+  readonly #maxResponseBytes: number;
   #truncation: TruncationInfo | undefined;
   #started = false;
   readonly #result: Promise<ChatCompletion>;
@@ -79,6 +88,8 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
     this.#url = options.url;
     this.#scrub = options.scrub ?? ((error) => error);
     this.#splitHarmony = options.splitHarmony !== false;
+    this.#maxResponseBytes = options.maxResponseBytes ??
+      DEFAULT_MAX_RESPONSE_BYTES;
     this.#truncation = options.truncation;
     this.#result = new Promise((resolve, reject) => {
       this.#resolve = resolve;
@@ -134,7 +145,10 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
   }
 
   async *#run(): AsyncGenerator<StreamDelta, void, undefined> {
-    const decoder = new ChatEventDecoder({ splitHarmony: this.#splitHarmony });
+    const decoder = new ChatEventDecoder({
+      splitHarmony: this.#splitHarmony,
+      maxEventLength: this.#maxResponseBytes,
+    });
     const partial = () => {
       decoder.flush();
       return decoder.accumulator.empty
@@ -239,9 +253,12 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
     try {
       let raw: string;
       try {
-        raw = await response.text();
-      } catch (cause) {
-        throw bodyFailure(watchdog, this.#url, cause);
+        raw = await readBody(
+          response,
+          watchdog,
+          this.#url,
+          this.#maxResponseBytes,
+        );
       } finally {
         watchdog.dispose();
       }

@@ -8,7 +8,16 @@
 import { ChatStream, type OpenedStream } from "./chat_stream.ts";
 import { type ClientDefaults, resolveClientConfig } from "./client_config.ts";
 import { normaliseCompletion } from "./completion.ts";
-import { checkTimeout, checkTokenBudget, type GptOssConfig } from "./config.ts";
+import {
+  checkNonNegativeInteger,
+  checkTokenBudget,
+  type GptOssConfig,
+} from "./config.ts";
+import {
+  resolveTimeouts,
+  type Timeouts,
+  type TimeoutSettings,
+} from "./timeouts.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
 import type { ServerInfo } from "./discovery/server_info.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
@@ -60,8 +69,10 @@ export interface ClientSettings extends ClientDefaults {
 export interface LookupOptions {
   /** Cancels the lookup. */
   signal?: AbortSignal;
-  /** Milliseconds to wait for each answer. */
-  timeout?: number;
+  /** Milliseconds to wait for each answer, or `{ headers, idle, total }`. */
+  timeout?: number | TimeoutSettings;
+  /** Retries after a connection failure or a busy status; the client's by default (0 for testConnection). */
+  maxRetries?: number;
 }
 
 /**
@@ -115,7 +126,8 @@ export class GptOssClient {
       http: resolved.http,
       root: resolved.root,
       logger: resolved.http.logger,
-      timeoutMs: resolved.defaults.timeout,
+      timeouts: resolved.defaults.timeout,
+      maxRetries: resolved.defaults.maxRetries,
       ...(resolved.model ? { model: resolved.model } : {}),
       ...(resolved.server ? { server: resolved.server } : {}),
     });
@@ -149,7 +161,8 @@ export class GptOssClient {
    */
   async testConnection(options: LookupOptions = {}): Promise<boolean> {
     try {
-      const models = await this.listModels(options);
+      // A check answers quickly: no retries unless asked for.
+      const models = await this.listModels({ maxRetries: 0, ...options });
       this.#logger.debug(
         `${this.#root} answers and lists ${models.length} model(s).`,
       );
@@ -185,7 +198,8 @@ export class GptOssClient {
       const { body, raw } = await requestJson(this.#http, {
         method: "GET",
         url: `${this.#root}/v1/models`,
-        timeoutMs: this.#lookupTimeout(options),
+        timeouts: this.#lookupTimeout(options),
+        maxRetries: this.#lookupRetries(options),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       return readModelList(body, raw);
@@ -248,20 +262,21 @@ export class GptOssClient {
   ): Promise<TokenCount> {
     return this.#guard(async () => {
       assertValidMessages(messages);
-      const timeoutMs = this.#lookupTimeout(options);
+      const timeouts = this.#lookupTimeout(options);
       const { local, tools, reasoningEffort, keepReasoning } =
         resolveCountTokensOptions(options, this.#defaults);
       let server = this.#state.server;
       if (!local && !server) {
         // Knowing the server saves a probe of an endpoint it does not have.
-        const info = await this.#state.discover(timeoutMs, options.signal);
+        const info = await this.#state.discover(timeouts, options.signal);
         server = info.server === "unknown" ? undefined : info.server;
       }
       const model = options.model ?? this.#state.model;
       return countPromptTokens({
         http: this.#http,
         root: this.#root,
-        timeoutMs,
+        timeouts,
+        maxRetries: this.#lookupRetries(options),
         logger: this.#logger,
         tokenizer: this.#tokenizer,
         server,
@@ -316,7 +331,8 @@ export class GptOssClient {
         method: "POST",
         url,
         body,
-        timeoutMs: request.timeout,
+        timeouts: request.timeout,
+        maxRetries: request.maxRetries,
         headers: request.headers,
         ...(request.signal ? { signal: request.signal } : {}),
       });
@@ -390,7 +406,8 @@ export class GptOssClient {
         method: "POST",
         url,
         body,
-        timeoutMs: request.timeout,
+        timeouts: request.timeout,
+        maxRetries: request.maxRetries,
         headers: request.headers,
         accept: "text/event-stream",
         ...(request.signal ? { signal: request.signal } : {}),
@@ -404,6 +421,9 @@ export class GptOssClient {
       ...(early?.truncation ? { truncation: early.truncation } : {}),
       scrub: (error) => this.#redactor.error(error),
       splitHarmony: this.#splitHarmony,
+      ...(this.#http.maxResponseBytes
+        ? { maxResponseBytes: this.#http.maxResponseBytes }
+        : {}),
     });
   }
 
@@ -442,10 +462,18 @@ export class GptOssClient {
     });
   }
 
-  #lookupTimeout(options: LookupOptions): number {
-    return options.timeout === undefined
-      ? this.#defaults.timeout
-      : checkTimeout("options.timeout", options.timeout);
+  #lookupTimeout(options: LookupOptions): Timeouts {
+    return resolveTimeouts(
+      "options.timeout",
+      options.timeout,
+      this.#defaults.timeout,
+    );
+  }
+
+  #lookupRetries(options: { maxRetries?: number }): number {
+    return options.maxRetries === undefined
+      ? this.#defaults.maxRetries
+      : checkNonNegativeInteger("options.maxRetries", options.maxRetries);
   }
 
   /** Everything a request needs that may take a request of its own: the model, the window, the body. */

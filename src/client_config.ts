@@ -14,9 +14,10 @@ import {
   checkHeaders,
   checkLogger,
   checkNonEmptyString,
+  checkNonNegativeInteger,
+  checkPositiveInteger,
   checkRange,
   checkServerKind,
-  checkTimeout,
   type ContextOverflow,
   DEFAULT_CONFIG,
   type GptOssConfig,
@@ -29,7 +30,9 @@ import {
 } from "./reasoning_effort.ts";
 import type { ServerKind } from "./server_kind.ts";
 import { ConfigError } from "./errors/mod.ts";
-import type { HttpContext } from "./http.ts";
+import { DEFAULT_MAX_RESPONSE_BYTES, type HttpContext } from "./http.ts";
+import { DEFAULT_MAX_RETRIES } from "./retry.ts";
+import { resolveTimeouts, type Timeouts } from "./timeouts.ts";
 import { createConsoleLogger } from "./logger.ts";
 import { isCredentialHeader, Redactor } from "./redact.ts";
 
@@ -49,8 +52,10 @@ export interface ClientDefaults {
   maxTokens: number;
   /** The default sampling temperature. */
   temperature: number;
-  /** Milliseconds to wait for headers, then for each piece of a stream. */
-  timeout: number;
+  /** The limits in milliseconds: the headers, each silence, and the whole call when set. */
+  timeout: Timeouts;
+  /** Retries after a connection failure or a busy status. */
+  maxRetries: number;
   /** What happens when a conversation does not fit the window. */
   contextOverflow: ContextOverflow;
   /** The default reasoning effort, when set. */
@@ -111,7 +116,10 @@ export function resolveClientConfig(config: GptOssConfig): ClientConfig {
       0,
       2,
     ),
-    timeout: checkTimeout("timeout", config.timeout ?? DEFAULT_CONFIG.timeout),
+    timeout: resolveTimeouts("timeout", config.timeout),
+    maxRetries: config.maxRetries === undefined
+      ? DEFAULT_MAX_RETRIES
+      : checkNonNegativeInteger("maxRetries", config.maxRetries),
     contextOverflow: checkContextOverflow(
       "contextOverflow",
       config.contextOverflow ?? DEFAULT_CONFIG.contextOverflow,
@@ -173,6 +181,9 @@ export function resolveClientConfig(config: GptOssConfig): ClientConfig {
       fetch: config.fetch ?? ((input, init) => fetch(input, init)),
       logger,
       headers,
+      maxResponseBytes: config.maxResponseBytes === undefined
+        ? DEFAULT_MAX_RESPONSE_BYTES
+        : checkPositiveInteger("maxResponseBytes", config.maxResponseBytes),
     },
     redactor,
     tokenizer: window.tokenizer,

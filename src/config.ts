@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { TimeoutSettings } from "./timeouts.ts";
 import { ConfigError } from "./errors/mod.ts";
 import type { Logger } from "./logger.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
@@ -57,9 +58,18 @@ export interface GptOssConfig {
   maxTokens?: number;
   /**
    * Milliseconds to wait for the response headers, and then for each piece of
-   * a stream. Default 30000.
+   * a stream (default 30000); or each limit apart:
+   * `{ headers, idle, total }` (`total` covers the whole call, retries
+   * included; none by default).
    */
-  timeout?: number;
+  timeout?: number | TimeoutSettings;
+  /**
+   * Retries after a connection failure or a busy status (408, 409, 429, 5xx),
+   * with backoff; never once a stream has started. Default 2; 0 turns it off.
+   */
+  maxRetries?: number;
+  /** The largest answer read whole, in bytes (a JSON body, an error page, one stream event). Default 32 MiB. */
+  maxResponseBytes?: number;
   /** `"truncate"` (default) drops the oldest turns; `"error"` throws instead. */
   contextOverflow?: ContextOverflow;
   /** The `fetch` to use. Default: the global one. */
@@ -121,6 +131,8 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set([
   "temperature",
   "maxTokens",
   "timeout",
+  "maxRetries",
+  "maxResponseBytes",
   "contextOverflow",
   "fetch",
   "logger",
@@ -168,6 +180,14 @@ export function checkKnownKeys(
 export function checkPositiveInteger(field: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
     throw new ConfigError(field, value, "a whole number of at least 1");
+  }
+  return value;
+}
+
+/** @throws {ConfigError} Unless `value` is a whole number of at least 0. */
+export function checkNonNegativeInteger(field: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new ConfigError(field, value, "a whole number of at least 0");
   }
   return value;
 }

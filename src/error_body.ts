@@ -114,6 +114,8 @@ export interface ErrorOrigin {
   statusText?: string;
   url?: string;
   requestId?: string;
+  /** The wait the server asked for before a retry. */
+  retryAfterMs?: number;
 }
 
 /**
@@ -156,5 +158,8 @@ export function errorFromBody(
     ...(server?.code !== undefined ? { code: server.code } : {}),
     ...(origin.requestId ? { requestId: origin.requestId } : {}),
     ...(origin.url ? { url: origin.url } : {}),
+    ...(origin.retryAfterMs !== undefined
+      ? { retryAfterMs: origin.retryAfterMs }
+      : {}),
   }, options);
 }

@@ -21,6 +21,8 @@ const DONE = "[DONE]";
 export interface EventDecoderOptions {
   /** Split raw harmony found in `content` (default `true`). */
   splitHarmony?: boolean;
+  /** The longest event kept in memory, in characters. Default: no limit. */
+  maxEventLength?: number;
 }
 
 /** Decodes one stream. Errors are thrown from {@link ChatEventDecoder.feed}. */
@@ -31,13 +33,15 @@ export class ChatEventDecoder {
   #done = false;
   #sawFinish = false;
   #pending: StreamDelta[] = [];
-  readonly #parser = new SseParser(
-    (data, event) => this.#onEvent(data, event),
-    (field, value) => this.#onOtherField(field, value),
-  );
+  readonly #parser: SseParser;
 
-  /** @param options Whether to split raw harmony in `content`. */
+  /** @param options Whether to split raw harmony in `content`, and the longest event. */
   constructor(options: EventDecoderOptions = {}) {
+    this.#parser = new SseParser(
+      (data, event) => this.#onEvent(data, event),
+      (field, value) => this.#onOtherField(field, value),
+      options.maxEventLength,
+    );
     if (options.splitHarmony !== false) {
       this.#harmony = new HarmonyDeltaSplitter();
     }

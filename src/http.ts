@@ -3,19 +3,24 @@
  * nothing answered ({@link ConnectionError}), too slow ({@link TimeoutError}),
  * aborted ({@link AbortError}), an error status ({@link ApiError} or
  * {@link ContextSizeError}), an answer that is not JSON
- * ({@link InvalidResponseError}). Each request is logged at debug level with
- * its method, URL, status and time; never its headers.
+ * ({@link InvalidResponseError}). Connection failures before any answer and
+ * busy statuses are tried again (retry.ts). Each request is logged at debug
+ * level with its method, URL, status and time; never its headers.
  *
  * @module
  */
 
 import { errorFromBody, excerpt } from "./error_body.ts";
 import {
+  AbortError,
+  ApiError,
   ConnectionError,
   type GptOssError,
   InvalidResponseError,
 } from "./errors/mod.ts";
 import type { Logger } from "./logger.ts";
+import { isRetryable, retryDelay, serverRetryDelay } from "./retry.ts";
+import type { Timeouts } from "./timeouts.ts";
 import { RequestWatchdog } from "./watchdog.ts";
 
 /** What every request of one client shares. */
@@ -24,6 +29,8 @@ export interface HttpContext {
   logger: Logger;
   /** Headers for every request, credentials included; never logged. */
   headers: Record<string, string>;
+  /** The largest body the client reads whole (JSON answers, error pages). */
+  maxResponseBytes?: number;
 }
 
 /** One request. */
@@ -34,7 +41,12 @@ export interface HttpRequest {
   /** A JSON body. */
   body?: unknown;
   signal?: AbortSignal;
-  timeoutMs: number;
+  /** The limits for the headers and each silence, and the overall one. */
+  timeouts: Timeouts;
+  /** When the whole call must be over (`Date.now()` time); from `timeouts.total` when absent. */
+  deadline?: number;
+  /** Retries after the first try for connection failures and busy statuses. Default 0. */
+  maxRetries?: number;
   /** The Accept header. */
   accept?: string;
   /** Headers for this request only. */
@@ -47,8 +59,13 @@ export interface OpenResponse {
   watchdog: RequestWatchdog;
 }
 
+/** 32 MiB: far more than any chat answer, far less than a runaway body. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
 /**
- * Sends a request and waits for a successful status.
+ * Sends a request and waits for a successful status, trying again after a
+ * connection failure or a busy status (see retry.ts) up to `maxRetries`
+ * times, within the overall deadline.
  *
  * @returns The response, its body unread, and its watchdog (the caller must
  * dispose of it once the body is read or cancelled).
@@ -59,8 +76,65 @@ export async function openRequest(
   context: HttpContext,
   request: HttpRequest,
 ): Promise<OpenResponse> {
+  const deadline = request.deadline ??
+    (request.timeouts.total === undefined
+      ? undefined
+      : Date.now() + request.timeouts.total);
+  const maxRetries = request.maxRetries ?? 0;
+  for (let retry = 0;; retry++) {
+    try {
+      return await openOnce(context, request, deadline);
+    } catch (error) {
+      const failure = error as GptOssError;
+      if (retry >= maxRetries || !isRetryable(failure)) throw failure;
+      const wait = retryDelay(
+        retry,
+        failure instanceof ApiError ? failure.retryAfterMs : undefined,
+      );
+      if (deadline !== undefined && Date.now() + wait >= deadline) {
+        throw failure;
+      }
+      context.logger.info(
+        `Retrying ${request.method} ${request.url} in ${wait} ms (retry ${
+          retry + 1
+        } of ${maxRetries}): ${failure.message}`,
+      );
+      await pause(wait, request.signal);
+    }
+  }
+}
+
+/** Waits, unless the caller aborts first. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new AbortError({ cause: signal.reason }));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    function onAbort() {
+      clearTimeout(timer);
+      reject(new AbortError({ cause: signal?.reason }));
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+async function openOnce(
+  context: HttpContext,
+  request: HttpRequest,
+  deadline: number | undefined,
+): Promise<OpenResponse> {
   const { method, url } = request;
-  const watchdog = new RequestWatchdog(request.timeoutMs, url, request.signal);
+  const watchdog = new RequestWatchdog(
+    request.timeouts,
+    url,
+    request.signal,
+    deadline,
+  );
   const headers: Record<string, string> = {
     ...context.headers,
     ...request.headers,
@@ -99,18 +173,18 @@ export async function openRequest(
 
   let raw: string;
   try {
-    raw = await response.text();
-  } catch (cause) {
-    throw bodyFailure(watchdog, url, cause);
+    raw = await readBody(response, watchdog, url, context.maxResponseBytes);
   } finally {
     watchdog.dispose();
   }
+  const retryAfterMs = serverRetryDelay(response.headers);
   throw errorFromBody(
     {
       status: response.status,
       statusText: htmlTitle(raw) || response.statusText,
       url,
       requestId: response.headers.get("x-request-id") ?? undefined,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     },
     raw,
     parseJsonOrUndefined(raw),
@@ -118,11 +192,53 @@ export async function openRequest(
 }
 
 /**
+ * Reads a whole body as text, keeping the watchdog informed, and refusing
+ * more than `limit` bytes.
+ *
+ * @throws {InvalidResponseError} When the body is larger than the limit.
+ * @throws {GptOssError} The watchdog's error, or a broken connection.
+ */
+export async function readBody(
+  response: Response,
+  watchdog: RequestWatchdog,
+  url: string,
+  limit = DEFAULT_MAX_RESPONSE_BYTES,
+): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      watchdog.touch();
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        throw new InvalidResponseError(
+          `The server's answer is larger than ${limit} bytes; it was not read further. Raise maxResponseBytes if such answers are expected.`,
+          excerpt(text),
+        );
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+    return text + decoder.decode();
+  } catch (cause) {
+    if (cause instanceof InvalidResponseError) throw cause;
+    throw bodyFailure(watchdog, url, cause);
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
  * Sends a request and reads its JSON answer.
  *
  * @returns The parsed body and its text.
  * @throws {GptOssError} As {@link openRequest}, and {@link InvalidResponseError}
- * when the body is not JSON.
+ * when the body is not JSON or too large.
  */
 export async function requestJson(
   context: HttpContext,
@@ -131,9 +247,12 @@ export async function requestJson(
   const { response, watchdog } = await openRequest(context, request);
   let raw: string;
   try {
-    raw = await response.text();
-  } catch (cause) {
-    throw bodyFailure(watchdog, request.url, cause);
+    raw = await readBody(
+      response,
+      watchdog,
+      request.url,
+      context.maxResponseBytes,
+    );
   } finally {
     watchdog.dispose();
   }

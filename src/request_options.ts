@@ -7,14 +7,19 @@
  */
 
 import {
+  resolveTimeouts,
+  type Timeouts,
+  type TimeoutSettings,
+} from "./timeouts.ts";
+import {
   checkBoolean,
   checkContextOverflow,
   checkHeaders,
   checkKnownKeys,
   checkNonEmptyString,
+  checkNonNegativeInteger,
   checkPositiveInteger,
   checkRange,
-  checkTimeout,
   type ContextOverflow,
 } from "./config.ts";
 import { ConfigError } from "./errors/mod.ts";
@@ -64,8 +69,10 @@ export interface RequestOptions {
   toolChoice?: ToolChoice;
   /** The shape the answer must have (JSON, a JSON schema). */
   responseFormat?: ResponseFormat;
-  /** Milliseconds to wait for the headers, then for each piece of a stream. */
-  timeout?: number;
+  /** Milliseconds to wait for the headers, then for each piece of a stream; or `{ headers, idle, total }`. */
+  timeout?: number | TimeoutSettings;
+  /** Retries after a connection failure or a busy status, for this call. */
+  maxRetries?: number;
   /** What to do when the conversation does not fit the context window. */
   contextOverflow?: ContextOverflow;
   /** Cancels the request. */
@@ -90,6 +97,7 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   "toolChoice",
   "responseFormat",
   "timeout",
+  "maxRetries",
   "contextOverflow",
   "signal",
   "headers",
@@ -101,7 +109,8 @@ export interface RequestDefaults {
   model?: string;
   temperature: number;
   maxTokens: number;
-  timeout: number;
+  timeout: Timeouts;
+  maxRetries: number;
   contextOverflow: ContextOverflow;
   reasoningEffort?: ReasoningEffort;
   keepReasoning: boolean;
@@ -112,7 +121,8 @@ export interface RequestDefaults {
 export interface ResolvedRequest {
   model?: string;
   maxTokens: number;
-  timeout: number;
+  timeout: Timeouts;
+  maxRetries: number;
   contextOverflow: ContextOverflow;
   keepReasoning: boolean;
   keepFirstUserMessage: boolean;
@@ -183,9 +193,10 @@ export function resolveRequestOptions(
       ? defaults.model
       : checkNonEmptyString("options.model", o.model),
     maxTokens,
-    timeout: o.timeout === undefined
-      ? defaults.timeout
-      : checkTimeout("options.timeout", o.timeout),
+    timeout: resolveTimeouts("options.timeout", o.timeout, defaults.timeout),
+    maxRetries: o.maxRetries === undefined
+      ? defaults.maxRetries
+      : checkNonNegativeInteger("options.maxRetries", o.maxRetries),
     contextOverflow: o.contextOverflow === undefined
       ? defaults.contextOverflow
       : checkContextOverflow("options.contextOverflow", o.contextOverflow),

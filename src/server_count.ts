@@ -15,6 +15,7 @@
 
 import { ApiError } from "./errors/mod.ts";
 import { type HttpContext, requestJson } from "./http.ts";
+import type { Timeouts } from "./timeouts.ts";
 import type { ReasoningEffort } from "./reasoning_effort.ts";
 import type { ServerKind } from "./server_kind.ts";
 import type { ToolDefinition } from "./tools/tool_types.ts";
@@ -24,7 +25,8 @@ import type { ChatMessage } from "./types.ts";
 export interface ServerCountRequest {
   http: HttpContext;
   root: string;
-  timeoutMs: number;
+  timeouts: Timeouts;
+  maxRetries: number;
   signal?: AbortSignal;
   model?: string;
   messages: ChatMessage[];
@@ -81,7 +83,8 @@ function post(request: ServerCountRequest, path: string, body: unknown) {
     method: "POST",
     url: `${request.root}${path}`,
     body,
-    timeoutMs: request.timeoutMs,
+    timeouts: request.timeouts,
+    maxRetries: request.maxRetries,
     ...(request.signal ? { signal: request.signal } : {}),
   });
 }

@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG } from "./config.ts";
 import { discoverServer } from "./discovery/discover.ts";
 import type { ServerInfo } from "./discovery/server_info.ts";
 import { type HttpContext, requestJson } from "./http.ts";
+import type { Timeouts } from "./timeouts.ts";
 import type { Logger } from "./logger.ts";
 import { pickModel, readModelList } from "./models.ts";
 import type { ServerKind } from "./server_kind.ts";
@@ -21,7 +22,9 @@ export interface ServerStateOptions {
   root: string;
   logger: Logger;
   /** Milliseconds for each lookup request. */
-  timeoutMs: number;
+  timeouts: Timeouts;
+  /** Retries for the model lookup. */
+  maxRetries: number;
   /** The configured model and server, if any. */
   model?: string;
   server?: ServerKind;
@@ -55,12 +58,12 @@ export class ServerState {
   }
 
   /** Discovers the server once; shares the lookup in progress. */
-  discover(timeoutMs: number, signal?: AbortSignal): Promise<ServerInfo> {
+  discover(timeouts: Timeouts, signal?: AbortSignal): Promise<ServerInfo> {
     const { http, root, logger } = this.#options;
     this.#discovery ??= discoverServer({
       http,
       root,
-      timeoutMs,
+      timeouts,
       ...(this.#model ? { model: this.#model } : {}),
       pickModel: (models) => pickModel(models, root),
     }).then((info) => {
@@ -89,11 +92,12 @@ export class ServerState {
   ): Promise<string> {
     if (requested) return requested;
     if (this.#model) return this.#model;
-    const { http, root, logger, timeoutMs } = this.#options;
+    const { http, root, logger, timeouts, maxRetries } = this.#options;
     this.#modelLookup ??= requestJson(http, {
       method: "GET",
       url: `${root}/v1/models`,
-      timeoutMs,
+      timeouts,
+      maxRetries,
     })
       .then(({ body, raw }) => {
         const id = pickModel(readModelList(body, raw), root);
@@ -120,7 +124,7 @@ export class ServerState {
     signal?: AbortSignal,
   ): Promise<number> {
     if (configured !== "auto") return configured;
-    const info = await this.discover(this.#options.timeoutMs, signal);
+    const info = await this.discover(this.#options.timeouts, signal);
     if (info.contextLength !== undefined) return info.contextLength;
     if (!this.#warnedFallback) {
       this.#warnedFallback = true;

@@ -21,6 +21,8 @@
  * const done = (event: SseEvent) => event.data === "[DONE]";
  * ```
  */
+import { InvalidResponseError } from "./errors/mod.ts";
+
 export interface SseEvent {
   /** The data lines, joined by LF. */
   data: string;
@@ -57,6 +59,7 @@ export class SseParser {
   #id = "";
   #started = false;
   #afterCR = false; // the previous chunk ended with CR: a leading LF completes a CRLF
+  readonly #maxEventLength: number;
 
   /**
    * Creates a parser.
@@ -65,13 +68,18 @@ export class SseParser {
    * @param onOtherField Called with each field the spec tells a browser to
    * ignore (not `data`, `event`, `id` or `retry`), for dialects such as
    * llama.cpp's `error:` lines; the event being built is not affected.
+   * @param maxEventLength The longest event (or line) kept in memory, in
+   * characters; a longer one throws {@link InvalidResponseError} instead of
+   * growing without end. Default: no limit.
    */
   constructor(
     onEvent: (data: string, event: string, id: string) => void,
     onOtherField?: (field: string, value: string) => void,
+    maxEventLength = Infinity,
   ) {
     this.#onEvent = onEvent;
     this.#onOtherField = onOtherField;
+    this.#maxEventLength = maxEventLength;
   }
 
   /**
@@ -105,6 +113,7 @@ export class SseParser {
         : Math.min(nextLF, nextCR);
       if (end === -1) {
         this.#line += start === 0 ? chunk : chunk.slice(start);
+        this.#checkSize();
         return;
       }
       const piece = chunk.slice(start, end);
@@ -133,6 +142,15 @@ export class SseParser {
     this.#hasData = false;
     this.#event = "";
     return cut;
+  }
+
+  #checkSize(): void {
+    if (this.#line.length + this.#data.length > this.#maxEventLength) {
+      throw new InvalidResponseError(
+        `A stream event is longer than ${this.#maxEventLength} characters; the stream was not read further. Raise maxResponseBytes if such events are expected.`,
+        (this.#data || this.#line).slice(0, 200),
+      );
+    }
   }
 
   #processLine(line: string): void {
@@ -167,6 +185,7 @@ export class SseParser {
           this.#data = value;
           this.#hasData = true;
         }
+        this.#checkSize();
         break;
       case "event":
         this.#event = value;

@@ -16,6 +16,7 @@ import {
 } from "./reasoning_effort.ts";
 import { countOnServer, type ServerCountRequest } from "./server_count.ts";
 import type { ServerKind } from "./server_kind.ts";
+import type { TimeoutSettings } from "./timeouts.ts";
 import { checkTools, type ToolDefinition } from "./tools/tool_types.ts";
 
 /**
@@ -40,8 +41,10 @@ export interface CountTokensOptions {
   local?: boolean;
   /** Cancels the count. */
   signal?: AbortSignal;
-  /** Milliseconds to wait for each answer. */
-  timeout?: number;
+  /** Milliseconds to wait for each answer, or `{ headers, idle, total }`. */
+  timeout?: number | TimeoutSettings;
+  /** Retries after a connection failure or a busy status. */
+  maxRetries?: number;
 }
 
 /**

@@ -1,18 +1,21 @@
 /**
- * One request's cancellation: the caller's `AbortSignal` and the timeout,
- * first for the response headers, then for each silence in the body. Either
- * one aborts the `fetch` (which frees the socket) and is remembered, so that
- * the failure it causes is reported as the typed error it stands for.
+ * One request's cancellation: the caller's `AbortSignal` and three limits:
+ * the wait for the response headers, each silence in the body after them,
+ * and the call's overall deadline. Any of them aborts the `fetch` (which
+ * frees the socket) and is remembered, so that the failure it causes is
+ * reported as the typed error it stands for.
  *
  * @module
  */
 
 import { AbortError, type GptOssError, TimeoutError } from "./errors/mod.ts";
+import type { Timeouts } from "./timeouts.ts";
 
 /** Watches one request. Call {@link RequestWatchdog.dispose} when it is over. */
 export class RequestWatchdog {
   readonly #controller = new AbortController();
-  readonly #timeoutMs: number;
+  readonly #timeouts: Timeouts;
+  readonly #deadline: number | undefined;
   readonly #url: string;
   readonly #callerSignal: AbortSignal | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -21,22 +24,33 @@ export class RequestWatchdog {
   #fired: GptOssError | undefined;
 
   /**
-   * @param timeoutMs The limit for the headers and for each silence after them.
+   * @param timeouts The limits for the headers and for each silence after them.
    * @param url The request's URL as it may be shown.
    * @param callerSignal The caller's signal, if any.
+   * @param deadline When the whole call must be over (`Date.now()` time), if ever.
    */
-  constructor(timeoutMs: number, url: string, callerSignal?: AbortSignal) {
-    this.#timeoutMs = timeoutMs;
+  constructor(
+    timeouts: Timeouts,
+    url: string,
+    callerSignal?: AbortSignal,
+    deadline?: number,
+  ) {
+    this.#timeouts = timeouts;
+    this.#deadline = deadline;
     this.#url = url;
     this.#callerSignal = callerSignal;
     if (callerSignal?.aborted) {
       this.#fire(new AbortError({ cause: callerSignal.reason }));
       return;
     }
+    if (deadline !== undefined && Date.now() >= deadline) {
+      this.#fire(new TimeoutError("total", timeouts.total ?? 0, url));
+      return;
+    }
     callerSignal?.addEventListener("abort", this.#onCallerAbort, {
       once: true,
     });
-    this.#timer = setTimeout(this.#check, timeoutMs);
+    this.#arm(timeouts.headers);
   }
 
   /** The signal to give `fetch`. */
@@ -49,10 +63,12 @@ export class RequestWatchdog {
     return this.#fired;
   }
 
-  /** The headers arrived: from now on the limit applies to each silence. */
+  /** The headers arrived: from now on the idle limit applies to each silence. */
   headersReceived(): void {
     this.#streaming = true;
     this.#lastActivity = Date.now();
+    clearTimeout(this.#timer);
+    this.#arm(this.#timeouts.idle);
   }
 
   /** Something arrived: the silence starts again. Cheap enough for every chunk. */
@@ -77,18 +93,38 @@ export class RequestWatchdog {
     this.#fire(new AbortError({ cause: this.#callerSignal?.reason }));
   };
 
+  /** Wakes after `ms`, or at the deadline if that comes first. */
+  #arm(ms: number): void {
+    const untilDeadline = this.#deadline === undefined
+      ? Infinity
+      : this.#deadline - Date.now();
+    this.#timer = setTimeout(
+      this.#check,
+      Math.max(0, Math.min(ms, untilDeadline)),
+    );
+  }
+
   // One timer per request, re-armed only when it fires: resetting a timer on
   // every chunk would cost a timer operation per token.
   #check = (): void => {
     this.#timer = undefined;
-    if (!this.#streaming) {
-      this.#fire(new TimeoutError("headers", this.#timeoutMs, this.#url));
+    const now = Date.now();
+    if (this.#deadline !== undefined && now >= this.#deadline) {
+      this.#fire(
+        new TimeoutError("total", this.#timeouts.total ?? 0, this.#url),
+      );
       return;
     }
-    const silence = Date.now() - this.#lastActivity;
-    if (silence >= this.#timeoutMs) {
-      this.#fire(new TimeoutError("idle", this.#timeoutMs, this.#url));
-    } else this.#timer = setTimeout(this.#check, this.#timeoutMs - silence);
+    if (!this.#streaming) {
+      this.#fire(
+        new TimeoutError("headers", this.#timeouts.headers, this.#url),
+      );
+      return;
+    }
+    const silence = now - this.#lastActivity;
+    if (silence >= this.#timeouts.idle) {
+      this.#fire(new TimeoutError("idle", this.#timeouts.idle, this.#url));
+    } else this.#arm(this.#timeouts.idle - silence);
   };
 
   #fire(error: GptOssError): void {

@@ -304,8 +304,11 @@ Deno.test("streamResponse() raises the error status of a stream request before a
     status: 503,
     json: { error: { message: "Server overloaded", type: "server_error" } },
   });
-  const stream = new GptOssClient({ baseUrl: server.url, model: "m" })
-    .streamResponse(ask);
+  const stream = new GptOssClient({
+    baseUrl: server.url,
+    model: "m",
+    maxRetries: 0,
+  }).streamResponse(ask);
   await assert.rejects(
     collect(stream),
     (error: unknown) => error instanceof ApiError && error.status === 503,

@@ -232,7 +232,12 @@ Deno.test("generateResponse() raises ConnectionError, saying what to do, when no
 
 Deno.test("generateResponse() raises ApiError with the server's message, whatever its error shape", async () => {
   await using server = await startMockServer();
-  const client = new GptOssClient({ baseUrl: server.url, model: "m" });
+  // No retries: each error answer reaches the caller as it is.
+  const client = new GptOssClient({
+    baseUrl: server.url,
+    model: "m",
+    maxRetries: 0,
+  });
   const shapes: [number, unknown, string][] = [
     [404, {
       error: {
@@ -279,7 +284,8 @@ Deno.test("generateResponse() reads an HTML error page from a proxy", async () =
     headers: { "content-type": "text/html" },
   });
   await assert.rejects(
-    new GptOssClient({ baseUrl: server.url, model: "m" }).generateResponse(ask),
+    new GptOssClient({ baseUrl: server.url, model: "m", maxRetries: 0 })
+      .generateResponse(ask),
     (error: unknown) =>
       error instanceof ApiError && error.status === 502 &&
       error.serverMessage === "502 Bad Gateway" &&

@@ -175,7 +175,11 @@ Deno.test("countTokens() reports a server failure instead of hiding it", async (
     status: 500,
     json: { error: { message: "tokenizer crashed" } },
   }, "/tokenize");
-  const client = new GptOssClient({ baseUrl: server.url, server: "vllm" });
+  const client = new GptOssClient({
+    baseUrl: server.url,
+    server: "vllm",
+    maxRetries: 0,
+  });
   await assert.rejects(
     client.countTokens([{ role: "user", content: "Hi" }]),
     (error: unknown) => error instanceof ApiError && error.status === 500,

@@ -11,6 +11,7 @@
 
 import { AbortError, ConnectionError, TimeoutError } from "../errors/mod.ts";
 import { type HttpContext, requestJson } from "../http.ts";
+import type { Timeouts } from "../timeouts.ts";
 import { type ModelInfo, readModelList } from "../models.ts";
 import {
   isLlamaCppProps,
@@ -27,7 +28,7 @@ import {
 export interface DiscoveryContext {
   http: HttpContext;
   root: string;
-  timeoutMs: number;
+  timeouts: Timeouts;
   signal?: AbortSignal;
   /** The configured model, if any. */
   model?: string;
@@ -46,7 +47,7 @@ export async function discoverServer(
     requestJson(context.http, {
       method: body === undefined ? "GET" : "POST",
       url: `${context.root}${path}`,
-      timeoutMs: context.timeoutMs,
+      timeouts: context.timeouts,
       ...(body === undefined ? {} : { body }),
       ...(context.signal ? { signal: context.signal } : {}),
     }).then(({ body }) => body);

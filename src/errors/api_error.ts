@@ -30,6 +30,8 @@ export interface ApiErrorDetails {
   requestId?: string;
   /** The URL of the request, credentials removed. */
   url?: string;
+  /** How long the server asked to wait before trying again (`retry-after-ms`, `Retry-After`). */
+  retryAfterMs?: number;
 }
 
 /**
@@ -58,6 +60,8 @@ export class ApiError extends GptOssError {
   declare readonly requestId?: string;
   /** The URL of the request, credentials removed. */
   declare readonly url?: string;
+  /** How long the server asked to wait before trying again, in milliseconds. */
+  declare readonly retryAfterMs?: number;
 
   /**
    * Creates the error.
@@ -79,6 +83,9 @@ export class ApiError extends GptOssError {
     if (details.code !== undefined) this.code = details.code;
     if (details.requestId !== undefined) this.requestId = details.requestId;
     if (details.url !== undefined) this.url = details.url;
+    if (details.retryAfterMs !== undefined) {
+      this.retryAfterMs = details.retryAfterMs;
+    }
   }
 }
 

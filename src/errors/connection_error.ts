@@ -21,6 +21,9 @@ export class ConnectionError extends GptOssError {
   /** The URL that could not be reached, credentials removed. */
   readonly url: string;
 
+  /** `true` when nothing of the answer arrived: the request can be tried again safely. */
+  readonly beforeResponse: boolean;
+
   /**
    * Creates the error.
    *
@@ -41,5 +44,6 @@ export class ConnectionError extends GptOssError {
       options,
     );
     this.url = url;
+    this.beforeResponse = !options.midway;
   }
 }
