@@ -33,7 +33,7 @@ export type { ClientSettings, LookupOptions } from "./src/client.ts";
 export type { ClientDefaults } from "./src/client_config.ts";
 export type { ServerInfo } from "./src/discovery/server_info.ts";
 export type { CountTokensOptions, TokenCount } from "./src/token_count.ts";
-export type { TimeoutSettings } from "./src/timeouts.ts";
+export type { Timeouts, TimeoutSettings } from "./src/timeouts.ts";
 export type { ServerKind } from "./src/server_kind.ts";
 export type { ReasoningEffort } from "./src/reasoning_effort.ts";
 export type { ResponseFormat } from "./src/response_format.ts";

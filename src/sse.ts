@@ -12,6 +12,8 @@
  * @module
  */
 
+import { InvalidResponseError } from "./errors/mod.ts";
+
 /**
  * One dispatched event.
  *
@@ -21,7 +23,6 @@
  * const done = (event: SseEvent) => event.data === "[DONE]";
  * ```
  */
-import { InvalidResponseError } from "./errors/mod.ts";
 
 export interface SseEvent {
   /** The data lines, joined by LF. */

@@ -28,10 +28,23 @@ export interface TimeoutSettings {
   total?: number;
 }
 
-/** {@link TimeoutSettings} checked, with defaults. */
+/**
+ * The limits in effect: {@link TimeoutSettings} checked, with defaults, as
+ * `client.settings.timeout` shows them.
+ *
+ * @example
+ * ```ts
+ * import { GptOssClient } from "@gptoss/client";
+ * const { headers, idle, total } = new GptOssClient({ timeout: 5000 }).settings.timeout;
+ * console.log(headers, idle, total); // 5000 5000 undefined
+ * ```
+ */
 export interface Timeouts {
+  /** Milliseconds to wait for the response headers. */
   headers: number;
+  /** Milliseconds of silence allowed while reading a body or a stream. */
   idle: number;
+  /** Milliseconds for the whole call, retries included; none when absent. */
   total?: number;
 }
 
