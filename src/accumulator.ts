@@ -6,6 +6,7 @@
  * @module
  */
 
+import { TextBuilder } from "./text_builder.ts";
 import type {
   ChatCompletion,
   FinishReason,
@@ -19,8 +20,8 @@ export class CompletionAccumulator {
   id = "";
   model = "";
   created = 0;
-  #content = "";
-  #reasoning = "";
+  readonly #content = new TextBuilder();
+  readonly #reasoning = new TextBuilder();
   #calls: ToolCall[] = [];
   #finishReason: FinishReason | null = null;
   #usage: Usage | undefined;
@@ -47,8 +48,8 @@ export class CompletionAccumulator {
 
   /** Adds one delta. */
   add(delta: StreamDelta): void {
-    if (delta.content !== undefined) this.#content += delta.content;
-    if (delta.reasoning !== undefined) this.#reasoning += delta.reasoning;
+    if (delta.content !== undefined) this.#content.add(delta.content);
+    if (delta.reasoning !== undefined) this.#reasoning.add(delta.reasoning);
     if (delta.finishReason !== undefined) {
       this.#finishReason = delta.finishReason;
     }
@@ -74,7 +75,8 @@ export class CompletionAccumulator {
 
   /** Whether anything at all arrived. */
   get empty(): boolean {
-    return !this.#content && !this.#reasoning && this.#calls.length === 0;
+    return this.#content.empty && this.#reasoning.empty &&
+      this.#calls.length === 0;
   }
 
   /**
@@ -92,10 +94,10 @@ export class CompletionAccumulator {
         index: 0,
         message: {
           role: "assistant",
-          content: this.#content === "" && calls.length > 0
+          content: this.#content.empty && calls.length > 0
             ? null
-            : this.#content,
-          ...(this.#reasoning ? { reasoning: this.#reasoning } : {}),
+            : this.#content.text,
+          ...(this.#reasoning.empty ? {} : { reasoning: this.#reasoning.text }),
           ...(calls.length > 0 ? { tool_calls: calls } : {}),
         },
         finish_reason: this.#finishReason,

@@ -55,6 +55,12 @@ export interface MockReply {
   stallMs?: number;
   /** Break the connection after the body, without ending it properly. */
   reset?: boolean;
+  /** Break the connection after this many bytes of the body. */
+  resetAfterBytes?: number;
+  /** Stop writing after this many writes, for `pauseMs` (a stall mid-stream). */
+  pauseAfterWrites?: number;
+  /** How long the pause lasts, in milliseconds; `Infinity` until the client gives up. Default `Infinity`. */
+  pauseMs?: number;
 }
 
 const encoder = new TextEncoder();
@@ -82,6 +88,8 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export function send(reply: MockReply, recorded: RecordedRequest): Response {
   const headers = new Headers(reply.headers);
+  // One answer per connection, so that connection faults can be aimed at a request.
+  headers.set("connection", "close");
   let bytes: Uint8Array<ArrayBuffer> | undefined;
   if (reply.sse !== undefined) {
     if (!headers.has("content-type")) {
@@ -99,27 +107,42 @@ export function send(reply: MockReply, recorded: RecordedRequest): Response {
   }
   const status = reply.status ?? 200;
   const plan = reply.writes ?? "whole";
-  if (!bytes || (plan === "whole" && !reply.reset)) {
+  const cut = reply.resetAfterBytes !== undefined;
+  if (bytes && cut) bytes = bytes.subarray(0, reply.resetAfterBytes);
+  const reset = reply.reset || cut;
+  if (
+    !bytes ||
+    (plan === "whole" && !reset && reply.pauseAfterWrites === undefined)
+  ) {
     return new Response(bytes ?? null, { status, headers });
   }
   const pieces = split(bytes, plan);
   const delay = reply.delayMs ?? 0;
   let i = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let wake: (() => void) | undefined;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (i > 0 && delay > 0) {
         await new Promise((resolve) => timer = setTimeout(resolve, delay));
       }
+      if (i === reply.pauseAfterWrites) {
+        const ms = reply.pauseMs ?? Infinity;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          if (Number.isFinite(ms)) timer = setTimeout(resolve, ms);
+        });
+      }
       if (i < pieces.length) {
         controller.enqueue(pieces[i++]);
         return;
       }
-      if (reply.reset) controller.error(new Error("mock reset"));
+      if (reset) controller.error(new Error("mock reset"));
       else controller.close();
     },
     cancel() {
       clearTimeout(timer);
+      wake?.();
       recorded.cancelled = true;
     },
   });

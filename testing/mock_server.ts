@@ -15,6 +15,7 @@ import {
 } from "./replies.ts";
 import { type MockReply, send, sleep } from "./mock_reply.ts";
 import type { RecordedRequest } from "./recorded_request.ts";
+import { type ConnectionFault, startFaultFront } from "./fault_front.ts";
 import type { Tokenizer } from "../src/context/tokenizer.ts";
 import {
   countingReply,
@@ -71,6 +72,13 @@ export interface MockServer extends AsyncDisposable {
    * no reply is scripted, the server answers like a GPT-OSS model would.
    */
   enqueue(reply: MockReply, path?: string): void;
+  /**
+   * Fails the next connection below HTTP: `"hang-up"` closes it before any
+   * byte; `{ garbage }` sends bytes that are not an HTTP response, then
+   * closes it. Queued faults apply to connections in the order they come;
+   * every answer closes its connection, so each request gets a new one.
+   */
+  failConnection(fault: ConnectionFault): void;
   /** Stops the server and closes its connections. */
   close(): Promise<void>;
 }
@@ -130,12 +138,17 @@ export async function startMockServer(
     return send(reply, recorded);
   });
   const address = await listening;
+  const front = startFaultFront(address.port);
   const close = async () => {
+    await front.close();
     await server.shutdown();
   };
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://127.0.0.1:${front.port}`,
     requests,
+    failConnection(fault: ConnectionFault) {
+      front.fail(fault);
+    },
     enqueue(reply: MockReply, path = CHAT) {
       const queue = queues.get(path) ?? [];
       queue.push(reply);

@@ -24,6 +24,7 @@ export type { MockServer, MockServerOptions } from "./mock_server.ts";
 export type { MockReply, WritePlan } from "./mock_reply.ts";
 export type { RecordedRequest } from "./recorded_request.ts";
 export type { CountingServer } from "./counting_replies.ts";
+export type { ConnectionFault } from "./fault_front.ts";
 export {
   chatCompletionBody,
   chatCompletionStream,

@@ -59,7 +59,7 @@ export class TimeoutError extends GptOssError {
     super(
       `${url} ${
         what.replace("TIME", `${timeoutMs} ms`)
-      }. Raise the timeout option, or check that the server is not overloaded.`,
+      }. Raise the timeout option (timeout.${limit}), or check that the server is not overloaded.`,
       options,
     );
     this.limit = limit;
