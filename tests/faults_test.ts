@@ -8,6 +8,7 @@ import {
   ApiError,
   type ChatCompletion,
   ConnectionError,
+  ContextSizeError,
   GptOssClient,
   type GptOssConfig,
   InvalidResponseError,
@@ -327,4 +328,21 @@ Deno.test("a wrong content type: valid JSON is read, anything else is named", as
       /not JSON \(text\/plain\)/.test(error.message) &&
       error.body === "OK",
   );
+});
+
+Deno.test("a JSON error body with status 200 for a streamed request: the typed error", async () => {
+  await using server = await startMockServer();
+  const { client: c } = client(server);
+  server.enqueue({
+    json: { error: { message: "model is loading", type: "unavailable" } },
+  });
+  await assert.rejects(
+    c.streamResponse(ask).completion(),
+    (error: unknown) =>
+      error instanceof ApiError && error.serverMessage === "model is loading",
+  );
+  server.enqueue({
+    json: { error: "the prompt exceeds the context length (9000 > 8192)" },
+  });
+  await assert.rejects(c.streamResponse(ask).completion(), ContextSizeError);
 });

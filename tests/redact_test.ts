@@ -39,6 +39,16 @@ Deno.test("the API key never appears in logs, errors or the client's own descrip
   assert.ok(failure instanceof GptOssError);
   assert.match(failure.message, /Invalid API key: \[redacted\]/);
   assertHidden(everythingShown(failure), "an API error");
+  // A busy server that echoes it, retried: the retry's log line hides it too.
+  server.enqueue({
+    status: 503,
+    headers: { "retry-after": "0" },
+    json: { error: { message: `Overloaded, key ${KEY}` } },
+  });
+  await client.generateResponse(ask);
+  const retried = logger.lines.find((l) => l.message.startsWith("Retrying"));
+  assert.ok(retried, "the retry was logged");
+  assert.match(retried.message, /Overloaded, key \[redacted\]/);
   // A connection failure.
   const down = new GptOssClient({
     baseUrl: `http://127.0.0.1:${closedPort()}`,
