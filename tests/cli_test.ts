@@ -161,13 +161,11 @@ Deno.test("cli.ts exits 2 with the usage for a bad flag or value, 1 when the ser
     "Hi",
   ]);
   assert.equal(down.code, 1);
-  assert.ok(
-    down.stderr.startsWith(`error: Cannot reach ${url}/v1/chat/completions (`),
-    down.stderr,
-  );
   assert.match(
     down.stderr,
-    /Connection refused.*Is a server running there\? Set baseUrl/,
+    new RegExp(
+      `^error: cannot reach ${url} \\(.*Connection refused.*\\) — is the server running\\? set --url or GPT_OSS_BASE_URL\n$`,
+    ),
   );
   assert.equal(down.stderr.trim().split("\n").length, 1);
 });
@@ -234,4 +232,240 @@ Deno.test("cli.ts --count prints the prompt's tokens, from the server when it ca
       Number(exact.stdout.split(" ")[0]),
     "the estimate errs on the safe side",
   );
+});
+
+/** Spawns the CLI, waits until stdout shows something, presses Ctrl-C, and collects the rest. */
+async function interruptAfterFirstOutput(args: string[], stdin = "") {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...args],
+    cwd: new URL("..", import.meta.url),
+    env: { NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(stdin));
+  await writer.close();
+  const decoder = new TextDecoder();
+  const reader = child.stdout.getReader();
+  let stdout = "";
+  let interrupted = false;
+  const stderr = new Response(child.stderr).text();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    stdout += decoder.decode(value, { stream: true });
+    if (!interrupted && stdout.length > 0) {
+      interrupted = true;
+      child.kill("SIGINT");
+    }
+  }
+  const { code } = await child.status;
+  return { code, stdout, stderr: await stderr };
+}
+
+Deno.test("cli.ts puts piped standard input before the question, as context", async () => {
+  await using server = await startMockServer();
+  const run = await runDeno([
+    net,
+    "cli.ts",
+    "--url",
+    server.url,
+    "--model",
+    "m",
+    "Summarise this.",
+  ], {
+    stdin: "line one\nline two\n",
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const body = server.requests.at(-1)!.body as {
+    messages: { content: string }[];
+  };
+  assert.equal(
+    body.messages[0].content,
+    "line one\nline two\n\nSummarise this.",
+  );
+});
+
+Deno.test("cli.ts --stats prints tokens, context used and speed; --context auto takes the server's window", async () => {
+  await using server = await startMockServer({ counting: "vllm" });
+  const run = await runDeno([
+    net,
+    "cli.ts",
+    "--url",
+    server.url,
+    "--stats",
+    "--context",
+    "auto",
+    "Hi",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const line = run.stderr.trim();
+  assert.equal(line.split("\n").length, 1, run.stderr);
+  assert.match(
+    line,
+    /^prompt \d+ tokens · completion \d+ tokens · context \d+ of 131072 \(\d+%\) · first token \d+\.\d\d s · \d+\.\d tokens\/s$/,
+  );
+  const plain = await runDeno([
+    net,
+    "cli.ts",
+    "--url",
+    server.url,
+    "--no-stream",
+    "--stats",
+    "Hi",
+  ]);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /mock server/);
+  assert.match(plain.stderr, /context \d+ of 8192/);
+});
+
+Deno.test("cli.ts says which permission to add instead of failing or prompting", async () => {
+  await using server = await startMockServer();
+  const port = new URL(server.url).port;
+  const run = await runDeno(["cli.ts", "--url", server.url, "Hi"]);
+  assert.equal(run.code, 2);
+  assert.equal(
+    run.stderr,
+    `error: no permission to reach 127.0.0.1:${port}: run with --allow-net=127.0.0.1:${port} (or --allow-net)\n`,
+  );
+  assert.equal(server.requests.length, 0);
+  // Restricted to the server's host is enough.
+  const restricted = await runDeno([
+    `--allow-net=127.0.0.1:${port}`,
+    "cli.ts",
+    "--url",
+    server.url,
+    "Hi",
+  ]);
+  assert.equal(restricted.code, 0, restricted.stderr);
+});
+
+Deno.test("cli.ts: Ctrl-C during an answer exits 130 with what arrived on stdout", async () => {
+  await using server = await startMockServer({ eventDelayMs: 40 });
+  const run = await interruptAfterFirstOutput([
+    net,
+    "cli.ts",
+    "--url",
+    server.url,
+    "--model",
+    "m",
+    "Hi",
+  ]);
+  assert.equal(run.code, 130, run.stderr);
+  assert.ok(run.stdout.length > 0 && run.stdout.length < 100, run.stdout);
+  assert.match(run.stderr, /error: interrupted\n$/);
+});
+
+Deno.test("cli.ts --chat keeps the history, runs the commands, and streams each answer", async () => {
+  await using server = await startMockServer();
+  const file = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    const run = await runDeno(
+      [
+        net,
+        `--allow-write=${file}`,
+        "cli.ts",
+        "--url",
+        server.url,
+        "--model",
+        "m",
+        "--chat",
+      ],
+      {
+        stdin: [
+          "First question",
+          "/effort high",
+          "/system Be terse.",
+          "Second question",
+          "/bogus",
+          `/save ${file}`,
+          "/reset",
+          "Third question",
+          "/exit",
+          "never sent",
+        ].join("\n"),
+      },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const chats = server.requests.filter((r) =>
+      r.path === "/v1/chat/completions"
+    )
+      .map((r) =>
+        r.body as {
+          messages: { role: string; content: string }[];
+          reasoning_effort?: string;
+        }
+      );
+    assert.equal(chats.length, 3);
+    assert.deepEqual(chats[0].messages.map((m) => m.role), ["user"]);
+    assert.deepEqual(chats[1].messages.map((m) => m.role), [
+      "system",
+      "user",
+      "assistant",
+      "user",
+    ]);
+    assert.equal(chats[1].messages[0].content, "Be terse.");
+    assert.equal(chats[1].reasoning_effort, "high");
+    assert.deepEqual(chats[2].messages.map((m) => [m.role, m.content]), [[
+      "system",
+      "Be terse.",
+    ], ["user", "Third question"]]);
+    // Each answer streamed to stdout, one per line.
+    assert.equal(run.stdout.trim().split("\n").length, 3);
+    assert.match(run.stdout, /You asked: "Second question"/);
+    assert.match(run.stderr, /unknown command \/bogus/);
+    const saved = JSON.parse(await Deno.readTextFile(file));
+    assert.equal(saved.system, "Be terse.");
+    assert.equal(saved.reasoningEffort, "high");
+    assert.equal(saved.messages.length, 4);
+  } finally {
+    await Deno.remove(file);
+  }
+});
+
+Deno.test("cli.ts --chat says when old turns were dropped to fit, and explains a failed save", async () => {
+  await using server = await startMockServer();
+  const questions = Array.from(
+    { length: 6 },
+    (_, i) => `Question ${i}: ${"please ".repeat(40)}`,
+  );
+  const run = await runDeno(
+    [
+      net,
+      "cli.ts",
+      "--url",
+      server.url,
+      "--model",
+      "m",
+      "--chat",
+      "--context",
+      "700",
+      "--max-tokens",
+      "200",
+    ],
+    { stdin: [...questions, "/save conversation.json"].join("\n") },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stderr,
+    /\(dropped \d+ earlier messages? to fit the context window\)/,
+  );
+  assert.match(run.stderr, /saving needs --allow-write=conversation\.json/);
+});
+
+Deno.test("cli.ts --chat: Ctrl-C stops the answer only, and the conversation goes on", async () => {
+  await using server = await startMockServer({ eventDelayMs: 40 });
+  const run = await interruptAfterFirstOutput(
+    [net, "cli.ts", "--url", server.url, "--model", "m", "--chat"],
+    "Long question\nNext question\n",
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /\(answer stopped\)/);
+  assert.match(run.stdout, /You asked: "Next question"/);
+  const chats = server.requests.filter((r) =>
+    r.path === "/v1/chat/completions"
+  );
+  assert.equal(chats.length, 2);
 });

@@ -21,6 +21,8 @@ export class ConnectionError extends GptOssError {
   /** The URL that could not be reached, credentials removed. */
   readonly url: string;
 
+  /** What the runtime reported, such as "Connection refused (os error 111)". */
+  readonly reason: string;
   /** `true` when nothing of the answer arrived: the request can be tried again safely. */
   readonly beforeResponse: boolean;
 
@@ -44,6 +46,7 @@ export class ConnectionError extends GptOssError {
       options,
     );
     this.url = url;
+    this.reason = reason;
     this.beforeResponse = !options.midway;
   }
 }

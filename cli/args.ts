@@ -1,0 +1,172 @@
+/**
+ * The command line's flags: parsed with `parseArgs` from `node:util`,
+ * checked, and turned into plain options. A wrong flag or value is a
+ * {@link UsageError}: one line, then the usage, exit code 2.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+/** The usage text, for `--help` and after a usage error. */
+export const USAGE =
+  `Usage: gpt-oss [options] "question"     one question; the answer streams to stdout
+       cat notes.md | gpt-oss "question"  standard input is context for the question
+       gpt-oss --chat                     a conversation (also: no question, in a terminal)
+
+Options:
+  --url URL              the server (default $GPT_OSS_BASE_URL or http://localhost:8000)
+  --model ID             the model (default $GPT_OSS_MODEL, or the one the server lists)
+  --system TEXT          a system prompt
+  --temperature N        0 to 2 (default 0.7)
+  --max-tokens N         the longest answer, reasoning included (default 2048)
+  --context N|auto       the context window in tokens (default 8192; auto asks the server)
+  --effort LEVEL         reasoning effort: low, medium or high
+  --reasoning show|hide  print the model's reasoning on stderr (default hide)
+  --timeout MS           wait this long for the server, and for each silence (default 30000)
+  --no-stream            wait for the whole answer
+  --json                 print the completion as JSON, nothing else on stdout
+  --stats                one line on stderr at the end: tokens, context used, speed
+  --chat                 a conversation: /reset, /system TEXT, /effort LEVEL, /save FILE, /exit
+  --exact                count tokens with GPT-OSS's own tokenizer (o200k_harmony)
+  --count                print the prompt's tokens instead of sending it
+  --help, --version
+
+Environment (read with --allow-env; flags win): GPT_OSS_BASE_URL, GPT_OSS_MODEL, GPT_OSS_API_KEY.
+Exit codes: 0 done, 1 the server or the model failed, 2 a usage error, 130 interrupted.`;
+
+/** A wrong flag or value. */
+export class UsageError extends Error {
+  /** @param message What is wrong, in one line. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** The command line, parsed and checked. */
+export interface CliOptions {
+  url?: string;
+  model?: string;
+  system?: string;
+  temperature?: number;
+  maxTokens?: number;
+  context?: number | "auto";
+  timeout?: number;
+  effort?: "low" | "medium" | "high";
+  showReasoning: boolean;
+  json: boolean;
+  noStream: boolean;
+  stats: boolean;
+  chat: boolean;
+  exact: boolean;
+  count: boolean;
+  help: boolean;
+  version: boolean;
+  /** The positional arguments, joined: the question. */
+  question: string;
+}
+
+function number(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) {
+    throw new UsageError(
+      `${flag} takes a number, not ${JSON.stringify(text)}.`,
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  flag: string,
+  text: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
+  if (text === undefined) return undefined;
+  if (!allowed.includes(text as T)) {
+    throw new UsageError(
+      `${flag} must be ${allowed.join(", ")}, not ${JSON.stringify(text)}.`,
+    );
+  }
+  return text as T;
+}
+
+/**
+ * @param args The arguments, without the program name.
+ * @returns The options.
+ * @throws {UsageError} For an unknown flag, a missing value or a wrong one.
+ */
+export function parseCommandLine(args: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        url: { type: "string" },
+        model: { type: "string" },
+        system: { type: "string" },
+        temperature: { type: "string" },
+        "max-tokens": { type: "string" },
+        context: { type: "string" },
+        timeout: { type: "string" },
+        effort: { type: "string" },
+        reasoning: { type: "string" },
+        "no-stream": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        stats: { type: "boolean", default: false },
+        chat: { type: "boolean", default: false },
+        exact: { type: "boolean", default: false },
+        count: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+        version: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  const context = v.context === undefined
+    ? undefined
+    : v.context === "auto"
+    ? "auto" as const
+    : number("--context", v.context);
+  const effort = oneOf(
+    "--effort",
+    v.effort,
+    ["low", "medium", "high"] as const,
+  );
+  const reasoning = oneOf(
+    "--reasoning",
+    v.reasoning,
+    ["show", "hide"] as const,
+  );
+  const options: CliOptions = {
+    showReasoning: reasoning === "show",
+    json: v.json,
+    noStream: v["no-stream"],
+    stats: v.stats,
+    chat: v.chat,
+    exact: v.exact,
+    count: v.count,
+    help: v.help,
+    version: v.version,
+    question: positionals.join(" "),
+  };
+  if (v.url !== undefined) options.url = v.url;
+  if (v.model !== undefined) options.model = v.model;
+  if (v.system !== undefined) options.system = v.system;
+  const temperature = number("--temperature", v.temperature);
+  if (temperature !== undefined) options.temperature = temperature;
+  const maxTokens = number("--max-tokens", v["max-tokens"]);
+  if (maxTokens !== undefined) options.maxTokens = maxTokens;
+  if (context !== undefined) options.context = context;
+  const timeout = number("--timeout", v.timeout);
+  if (timeout !== undefined) options.timeout = timeout;
+  if (effort) options.effort = effort;
+  if (options.chat && (options.json || options.count)) {
+    throw new UsageError("--chat cannot be combined with --json or --count.");
+  }
+  return options;
+}

@@ -1,0 +1,231 @@
+/**
+ * The conversation loop: each line is a turn, the history is kept and fitted
+ * to the context window by the library (and the user is told when turns were
+ * dropped), and a few commands change the conversation.
+ *
+ * @module
+ */
+
+import {
+  AbortError,
+  type ChatMessage,
+  type GptOssClient,
+  type ReasoningEffort,
+} from "../mod.ts";
+import type { CliOptions } from "./args.ts";
+import { showAnswer } from "./answer.ts";
+import { isPermissionError } from "./environment.ts";
+import { describeFailure, EXIT } from "./failure.ts";
+import type { Interrupts } from "./interrupts.ts";
+import { contextSize, waitingFor } from "./one_shot.ts";
+import { statsLine } from "./stats_line.ts";
+import type { Terminal } from "./terminal.ts";
+
+const HELP = `Commands:
+  /reset          forget the conversation (the system prompt stays)
+  /system TEXT    set the system prompt ("/system" alone removes it)
+  /effort LEVEL   reasoning effort from now on: low, medium or high
+  /save FILE      write the conversation to FILE as JSON (needs --allow-write)
+  /exit           leave (also Ctrl-D; Ctrl-C stops an answer, or leaves at the prompt)`;
+
+/** The state of one conversation. */
+interface Conversation {
+  system?: string;
+  effort?: ReasoningEffort;
+  history: ChatMessage[];
+}
+
+/**
+ * @param lines The user's lines: typed, or piped.
+ * @param interactive Whether a person is typing (prompt marks and a welcome).
+ * @returns The exit code: 0, or 1 when a turn failed, 130 when interrupted at the prompt.
+ */
+export async function runChat(
+  client: GptOssClient,
+  options: CliOptions,
+  term: Terminal,
+  lines: AsyncIterator<string>,
+  interrupts: Interrupts,
+  idle: Promise<void>,
+  interactive: boolean,
+): Promise<number> {
+  const chat: Conversation = {
+    history: [],
+    ...(options.system ? { system: options.system } : {}),
+    ...(options.effort ? { effort: options.effort } : {}),
+  };
+  let failed = false;
+  if (interactive) {
+    term.err(
+      term.dim(
+        `${
+          waitingFor(client).replace("waiting for", "Chatting with")
+        }. /help for commands.\n`,
+      ),
+    );
+  }
+  for (;;) {
+    if (interactive) term.err("› ");
+    const next = await Promise.race([
+      lines.next(),
+      idle.then(() => "interrupted" as const),
+    ]);
+    if (next === "interrupted") {
+      term.err("\n");
+      return EXIT.interrupted;
+    }
+    if (next.done) {
+      if (interactive) term.err("\n");
+      return failed ? EXIT.failed : EXIT.ok;
+    }
+    const line = next.value.trim();
+    if (!line) continue;
+    if (line.startsWith("/")) {
+      const exit = await command(line, chat, term);
+      if (exit) return failed ? EXIT.failed : EXIT.ok;
+      continue;
+    }
+    const ok = await turn(client, options, chat, line, term, interrupts);
+    if (!ok) failed = true;
+  }
+}
+
+/** One exchange. @returns `false` when it failed. */
+async function turn(
+  client: GptOssClient,
+  options: CliOptions,
+  chat: Conversation,
+  question: string,
+  term: Terminal,
+  interrupts: Interrupts,
+): Promise<boolean> {
+  const asked: ChatMessage = { role: "user", content: question };
+  chat.history.push(asked);
+  const messages: ChatMessage[] = [
+    ...(chat.system ? [{ role: "system" as const, content: chat.system }] : []),
+    ...chat.history,
+  ];
+  const signal = interrupts.begin();
+  try {
+    const completion = await showAnswer(
+      client,
+      messages,
+      {
+        signal,
+        ...(chat.effort ? { reasoningEffort: chat.effort } : {}),
+      },
+      term,
+      {
+        showReasoning: options.showReasoning,
+        noStream: options.noStream,
+        waitingFor: waitingFor(client),
+      },
+    );
+    const { content, reasoning } = completion.choices[0].message;
+    chat.history.push({
+      role: "assistant",
+      content: content ?? "",
+      ...(reasoning ? { reasoning } : {}),
+    });
+    const dropped = completion.truncation?.dropped ?? [];
+    if (dropped.length) {
+      // The library fitted the request; the history follows, so it stays bounded.
+      const gone = new Set(dropped);
+      chat.history = chat.history.filter((m) => !gone.has(m));
+      term.err(term.dim(
+        `(dropped ${dropped.length} earlier message${
+          dropped.length > 1 ? "s" : ""
+        } to fit the context window)\n`,
+      ));
+    }
+    if (options.stats) {
+      term.err(`${statsLine(completion, await contextSize(client))}\n`);
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof AbortError) {
+      // Ctrl-C stopped this answer: keep what arrived, go on.
+      const partial = error.partial?.choices[0].message.content;
+      if (partial) chat.history.push({ role: "assistant", content: partial });
+      else chat.history.pop();
+      term.err(term.dim("(answer stopped)\n"));
+      return true;
+    }
+    chat.history.pop();
+    term.err(
+      `error: ${describeFailure(error, client.settings.baseUrl).message}\n`,
+    );
+    return false;
+  } finally {
+    interrupts.end();
+  }
+}
+
+/** Runs a /command. @returns `true` to leave. */
+async function command(
+  line: string,
+  chat: Conversation,
+  term: Terminal,
+): Promise<boolean> {
+  const space = line.indexOf(" ");
+  const name = space === -1 ? line : line.slice(0, space);
+  const arg = space === -1 ? "" : line.slice(space + 1).trim();
+  switch (name) {
+    case "/exit":
+    case "/quit":
+      return true;
+    case "/help":
+      term.err(`${HELP}\n`);
+      return false;
+    case "/reset":
+      chat.history = [];
+      term.err(term.dim("(conversation forgotten)\n"));
+      return false;
+    case "/system":
+      if (arg) chat.system = arg;
+      else delete chat.system;
+      term.err(
+        term.dim(arg ? "(system prompt set)\n" : "(system prompt removed)\n"),
+      );
+      return false;
+    case "/effort":
+      if (arg !== "low" && arg !== "medium" && arg !== "high") {
+        term.err(
+          `error: /effort takes low, medium or high, not ${
+            JSON.stringify(arg)
+          }\n`,
+        );
+        return false;
+      }
+      chat.effort = arg;
+      term.err(term.dim(`(reasoning effort ${arg})\n`));
+      return false;
+    case "/save": {
+      if (!arg) {
+        term.err("error: /save takes a file name\n");
+        return false;
+      }
+      const saved = {
+        ...(chat.system ? { system: chat.system } : {}),
+        ...(chat.effort ? { reasoningEffort: chat.effort } : {}),
+        messages: chat.history,
+      };
+      try {
+        await Deno.writeTextFile(arg, `${JSON.stringify(saved, null, 2)}\n`);
+        term.err(
+          term.dim(`(saved ${chat.history.length} messages to ${arg})\n`),
+        );
+      } catch (error) {
+        term.err(
+          isPermissionError(error)
+            ? `error: saving needs --allow-write=${arg} (or --allow-write)\n`
+            : `error: cannot write ${arg}: ${(error as Error).message}\n`,
+        );
+      }
+      return false;
+    }
+    default:
+      term.err(`error: unknown command ${name}; /help lists them\n`);
+      return false;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Turns whatever went wrong into one line on stderr and an exit code:
+ * 2 for a usage or permission mistake, 130 for an interruption, 1 for a
+ * server or model failure.
+ *
+ * @module
+ */
+
+import {
+  AbortError,
+  ConfigError,
+  ConnectionError,
+  GptOssError,
+  InvalidMessageError,
+} from "../mod.ts";
+import { UsageError } from "./args.ts";
+import { isPermissionError } from "./environment.ts";
+
+/** Exit codes. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** What to print and how to exit. */
+export interface Failure {
+  message: string;
+  code: number;
+  /** Print the usage after the message. */
+  usage?: boolean;
+}
+
+/**
+ * @param error What was thrown.
+ * @param baseUrl The server, as configured.
+ * @returns The line and the exit code.
+ */
+export function describeFailure(error: unknown, baseUrl: string): Failure {
+  if (error instanceof UsageError) {
+    return { message: error.message, code: EXIT.usage, usage: true };
+  }
+  if (error instanceof ConfigError || error instanceof InvalidMessageError) {
+    return { message: error.message, code: EXIT.usage, usage: true };
+  }
+  if (isPermissionError(error)) {
+    const { host } = new URL(baseUrl);
+    return {
+      message:
+        `no permission to reach ${host}: run with --allow-net=${host} (or --allow-net)`,
+      code: EXIT.usage,
+    };
+  }
+  if (error instanceof AbortError) {
+    return { message: "interrupted", code: EXIT.interrupted };
+  }
+  if (error instanceof ConnectionError && error.beforeResponse) {
+    return {
+      message:
+        `cannot reach ${baseUrl} (${error.reason}) — is the server running? set --url or GPT_OSS_BASE_URL`,
+      code: EXIT.failed,
+    };
+  }
+  if (error instanceof GptOssError) {
+    return { message: error.message, code: EXIT.failed };
+  }
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    code: EXIT.failed,
+  };
+}
