@@ -469,3 +469,83 @@ Deno.test("cli.ts --chat: Ctrl-C stops the answer only, and the conversation goe
   );
   assert.equal(chats.length, 2);
 });
+
+const hasScript = (() => {
+  try {
+    return Deno.statSync("/usr/bin/script").isFile;
+  } catch {
+    return false;
+  }
+})();
+
+/** Runs the CLI with a terminal on stdin, stdout and stderr (util-linux `script`). */
+async function runInTerminal(
+  cliArgs: string[],
+  env: Record<string, string> = {},
+) {
+  const command = [Deno.execPath(), "run", "--quiet", net, "cli.ts", ...cliArgs]
+    .map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  const { code, stdout } = await new Deno.Command("/usr/bin/script", {
+    args: ["-qec", command, "/dev/null"],
+    cwd: new URL("..", import.meta.url),
+    env: {
+      TERM: "xterm",
+      ...Object.fromEntries(
+        ["HOME", "PATH", "DENO_DIR"].flatMap((k) => {
+          const v = Deno.env.get(k);
+          return v === undefined ? [] : [[k, v]];
+        }),
+      ),
+      ...env,
+    },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code, output: new TextDecoder().decode(stdout) };
+}
+
+Deno.test({
+  name:
+    "cli.ts on a terminal: a spinner until the first token and dimmed reasoning; plain with NO_COLOR",
+  ignore: !hasScript,
+  fn: async () => {
+    await using server = await startMockServer({ eventDelayMs: 5 });
+    server.enqueue({
+      sse: chatCompletionStream({ reasoning: "Thinking.", content: "Done." }),
+      stallMs: 300,
+    });
+    const fancy = await runInTerminal([
+      "--url",
+      server.url,
+      "--model",
+      "m",
+      "--reasoning",
+      "show",
+      "Hi",
+    ]);
+    assert.equal(fancy.code, 0, fancy.output);
+    assert.match(fancy.output, /⠋ waiting for m at http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(fancy.output, /\x1b\[2mThinking\./);
+    assert.match(fancy.output, /Done\./);
+    server.enqueue({
+      sse: chatCompletionStream({ reasoning: "Thinking.", content: "Done." }),
+      stallMs: 300,
+    });
+    const plain = await runInTerminal([
+      "--url",
+      server.url,
+      "--model",
+      "m",
+      "--reasoning",
+      "show",
+      "Hi",
+    ], {
+      NO_COLOR: "1",
+    });
+    assert.equal(plain.code, 0, plain.output);
+    assert.doesNotMatch(plain.output, /\x1b\[|⠋/);
+    assert.match(plain.output, /Thinking\.\r?\nDone\./);
+  },
+});
