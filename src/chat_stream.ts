@@ -212,8 +212,9 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
     } finally {
       watchdog.dispose();
       if (!settled) {
-        // The caller left the loop early: stop the request, keep what arrived.
-        watchdog.abort();
+        // The caller left the loop early: keep what arrived. Cancelling the
+        // body below stops the request; aborting its signal as well would
+        // only make the runtime build errors for the reads it interrupts.
         this.#resolve(this.#finish(decoder.accumulator.result(true)));
       }
       // Frees the socket; after [DONE] there is nothing left to read.

@@ -100,6 +100,10 @@ export class SseParser {
       this.#afterCR = false;
       if (chunk.charCodeAt(start) === LF) start++;
     }
+    if (chunk.indexOf("\r", start) === -1) {
+      this.#feedLF(chunk, start);
+      return;
+    }
     // Positions of the next LF and CR, searched again only once passed, so a
     // stream without CR costs one failed search per chunk, not one per line.
     let nextLF = chunk.indexOf("\n", start);
@@ -131,6 +135,48 @@ export class SseParser {
   }
 
   /**
+   * The common case, a chunk without CR: lines found with one search each,
+   * `data:` lines read in place, and a one-line event dispatched without
+   * being buffered.
+   */
+  #feedLF(chunk: string, from: number): void {
+    let start = from;
+    let end = chunk.indexOf("\n", start);
+    if (end !== -1 && this.#line) {
+      // The line begun in the previous chunk.
+      this.#processLine(this.#line + chunk.slice(start, end));
+      this.#line = "";
+      start = end + 1;
+      end = chunk.indexOf("\n", start);
+    }
+    while (end !== -1) {
+      if (end === start) this.#processLine("");
+      else if (chunk.startsWith("data:", start)) {
+        const value = chunk.slice(
+          chunk.charCodeAt(start + 5) === 32 ? start + 6 : start + 5,
+          end,
+        );
+        if (!this.#hasData && chunk.charCodeAt(end + 1) === LF) {
+          // "data: …\n\n": the whole event at once.
+          const event = this.#event;
+          this.#event = "";
+          this.#onEvent(value, event, this.#id);
+          start = end + 2;
+          end = chunk.indexOf("\n", start);
+          continue;
+        }
+        this.#addData(value);
+      } else this.#processLine(chunk.slice(start, end));
+      start = end + 1;
+      end = chunk.indexOf("\n", start);
+    }
+    if (start < chunk.length) {
+      this.#line += start === 0 ? chunk : chunk.slice(start);
+      this.#checkSize();
+    }
+  }
+
+  /**
    * Ends the stream.
    *
    * @returns `true` when data arrived that no blank line dispatched (the
@@ -143,6 +189,15 @@ export class SseParser {
     this.#hasData = false;
     this.#event = "";
     return cut;
+  }
+
+  #addData(value: string): void {
+    if (this.#hasData) this.#data += "\n" + value;
+    else {
+      this.#data = value;
+      this.#hasData = true;
+    }
+    if (this.#data.length > this.#maxEventLength) this.#checkSize();
   }
 
   #checkSize(): void {
@@ -166,6 +221,13 @@ export class SseParser {
       } else this.#event = "";
       return;
     }
+    // Nearly every line is "data: …": read it without cutting out the field name.
+    if (line.startsWith("data:")) {
+      this.#addData(
+        line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5),
+      );
+      return;
+    }
     const colon = line.indexOf(":");
     if (colon === 0) return; // a comment
     let field: string;
@@ -181,12 +243,7 @@ export class SseParser {
     }
     switch (field) {
       case "data":
-        if (this.#hasData) this.#data += "\n" + value;
-        else {
-          this.#data = value;
-          this.#hasData = true;
-        }
-        this.#checkSize();
+        this.#addData(value);
         break;
       case "event":
         this.#event = value;

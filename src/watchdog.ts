@@ -11,6 +11,9 @@
 import { AbortError, type GptOssError, TimeoutError } from "./errors/mod.ts";
 import type { Timeouts } from "./timeouts.ts";
 
+/** Why a request is aborted when its caller stopped reading: never shown. */
+const CALLER_LEFT = Object.freeze({ reason: "the caller stopped reading" });
+
 /** Watches one request. Call {@link RequestWatchdog.dispose} when it is over. */
 export class RequestWatchdog {
   readonly #controller = new AbortController();
@@ -19,6 +22,7 @@ export class RequestWatchdog {
   readonly #url: string;
   readonly #callerSignal: AbortSignal | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerDue = 0;
   #streaming = false;
   #lastActivity = 0;
   #fired: GptOssError | undefined;
@@ -66,9 +70,16 @@ export class RequestWatchdog {
   /** The headers arrived: from now on the idle limit applies to each silence. */
   headersReceived(): void {
     this.#streaming = true;
-    this.#lastActivity = Date.now();
-    clearTimeout(this.#timer);
-    this.#arm(this.#timeouts.idle);
+    const now = Date.now();
+    this.#lastActivity = now;
+    // The timer set for the headers checks the silence when it fires; it is
+    // replaced only when the idle limit would come first (timers are not free).
+    if (
+      this.#timer !== undefined && now + this.#timeouts.idle < this.#timerDue
+    ) {
+      clearTimeout(this.#timer);
+      this.#arm(this.#timeouts.idle);
+    }
   }
 
   /** Something arrived: the silence starts again. Cheap enough for every chunk. */
@@ -86,7 +97,9 @@ export class RequestWatchdog {
   /** Aborts the request, for a caller that stopped reading. */
   abort(): void {
     this.dispose();
-    if (!this.#controller.signal.aborted) this.#controller.abort();
+    // A reason of our own: the default one is a DOMException, whose stack
+    // trace costs more than the rest of a short request.
+    if (!this.#controller.signal.aborted) this.#controller.abort(CALLER_LEFT);
   }
 
   #onCallerAbort = (): void => {
@@ -95,13 +108,13 @@ export class RequestWatchdog {
 
   /** Wakes after `ms`, or at the deadline if that comes first. */
   #arm(ms: number): void {
+    const now = Date.now();
     const untilDeadline = this.#deadline === undefined
       ? Infinity
-      : this.#deadline - Date.now();
-    this.#timer = setTimeout(
-      this.#check,
-      Math.max(0, Math.min(ms, untilDeadline)),
-    );
+      : this.#deadline - now;
+    const wait = Math.max(0, Math.min(ms, untilDeadline));
+    this.#timerDue = now + wait;
+    this.#timer = setTimeout(this.#check, wait);
   }
 
   // One timer per request, re-armed only when it fires: resetting a timer on

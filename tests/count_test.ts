@@ -153,3 +153,57 @@ Deno.test("countRenderedTokens() counts special tokens as one each with any toke
     6,
   );
 });
+
+Deno.test("messageTokenCounts() gives each message the count of its rendering, fast path or not (500 cases)", async () => {
+  const { default: fc } = await import("npm:fast-check@^4.3.0");
+  const { harmonyPromptParts } = await import(
+    "../src/context/harmony_prompt.ts"
+  );
+  const text = fc.string({
+    unit: fc.constantFrom(
+      "a",
+      " ",
+      "\n",
+      "\u00e9",
+      "<|",
+      "end|>",
+      "\u4e2d",
+      "#",
+    ),
+    maxLength: 30,
+  });
+  const call = (name: string, args: string) => ({
+    id: name,
+    type: "function" as const,
+    function: { name, arguments: args },
+  });
+  const message = fc.oneof(
+    text.map((t) => ({ role: "user" as const, content: t })),
+    text.map((t) => ({ role: "system" as const, content: t })),
+    text.map((t) => ({ role: "assistant" as const, content: t })),
+    fc.tuple(text, text).map(([t, r]) => ({
+      role: "assistant" as const,
+      content: null,
+      reasoning: r,
+      tool_calls: [call("f", `{"q":${JSON.stringify(t)}}`)],
+    })),
+    text.map((t) => ({ role: "tool" as const, tool_call_id: "f", content: t })),
+  );
+  fc.assert(
+    fc.property(fc.array(message, { maxLength: 12 }), (messages) => {
+      for (const tokenizer of [estimatingTokenizer, gptOssTokenizer]) {
+        const counts = messageTokenCounts(messages, {
+          tokenizer,
+          currentDate: "2025-08-05",
+        });
+        const parts =
+          harmonyPromptParts(messages, { currentDate: "2025-08-05" }).messages;
+        assert.deepEqual(
+          counts.messages,
+          parts.map((p) => p ? countRenderedTokens(p, tokenizer) : 0),
+        );
+      }
+    }),
+    { numRuns: 500, seed: 99 },
+  );
+});

@@ -9,10 +9,12 @@
 import type { ChatMessage } from "../types.ts";
 import { forEachSpecialSplit } from "../harmony/special_tokens.ts";
 import { estimatingTokenizer } from "./estimate.ts";
+import { contentText } from "../messages.ts";
 import {
   DEFAULT_SYSTEM_MESSAGE_TOKENS,
+  harmonyFixedParts,
   type HarmonyPromptOptions,
-  harmonyPromptParts,
+  HarmonyWalk,
 } from "./harmony_prompt.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
@@ -93,7 +95,7 @@ export function messageTokenCounts(
   options: CountOptions = {},
 ): MessageTokenCounts {
   const tokenizer = options.tokenizer ?? estimatingTokenizer;
-  const parts = harmonyPromptParts(messages, options);
+  const parts = harmonyFixedParts(messages, options);
   // The template's default system message has a known count; estimating
   // its fixed text would only add error.
   const system = parts.defaultSystem && !tokenizer.exact
@@ -101,14 +103,27 @@ export function messageTokenCounts(
       options.tools?.length ? "withTools" : "plain"
     ]
     : countRenderedTokens(parts.system, tokenizer);
-  const fixed = system + countRenderedTokens(parts.developer, tokenizer) +
-    countRenderedTokens(parts.footer, tokenizer);
+  const framing = new PlainFraming(tokenizer);
+  const fixed = system +
+    (parts.developer ? countRenderedTokens(parts.developer, tokenizer) : 0) +
+    framing.footer();
   let total = fixed;
-  const counts = parts.messages.map((part) => {
-    const n = part ? countRenderedTokens(part, tokenizer) : 0;
+  // The walk that renders tool calls and results is set up only when one comes.
+  let walk: HarmonyWalk | undefined;
+  const counts = new Array<number>(messages.length);
+  for (let i = 0; i < messages.length; i++) {
+    let n = framing.count(messages[i], i);
+    if (n === undefined) {
+      if (walk === undefined) {
+        walk = new HarmonyWalk(messages);
+        for (let j = 0; j < i; j++) walk.skip(j);
+      }
+      const part = walk.render(i);
+      n = part ? countRenderedTokens(part, tokenizer) : 0;
+    } else walk?.skip(i);
+    counts[i] = n;
     total += n;
-    return n;
-  });
+  }
   return { fixed, messages: counts, total };
 }
 
@@ -139,4 +154,59 @@ export function countMessageTokens(
   options: CountOptions = {},
 ): number {
   return messageTokenCounts(messages, options).total;
+}
+
+/**
+ * The tokens of the common messages without rendering them: a user message,
+ * an answer, or a later system message is its text between fixed special
+ * tokens and words, so its count is theirs plus the text's. Anything else
+ * (tool calls, tool results, text that holds special tokens) is rendered.
+ */
+class PlainFraming {
+  readonly #tokenizer: Tokenizer;
+  #user = -1;
+  #answer = -1;
+  #developer = -1;
+
+  constructor(tokenizer: Tokenizer) {
+    this.#tokenizer = tokenizer;
+  }
+
+  /** `<|start|>assistant`, which primes the reply. */
+  footer(): number {
+    return 1 + this.#tokenizer.count("assistant");
+  }
+
+  /** @returns The message's tokens, or `undefined` when it must be rendered. */
+  count(message: ChatMessage, index: number): number | undefined {
+    const role = message.role;
+    if (index === 0 && (role === "system" || role === "developer")) return 0;
+    if (role === "assistant" ? message.tool_calls?.length : role === "tool") {
+      return undefined;
+    }
+    const text = contentText(message.content);
+    if (text.includes("<|")) return undefined;
+    const t = this.#tokenizer;
+    switch (role) {
+      case "user":
+        // <|start|>user<|message|>{text}<|end|>
+        if (this.#user < 0) this.#user = 3 + t.count("user");
+        return this.#user + t.count(text);
+      case "assistant":
+        // <|start|>assistant<|channel|>final<|message|>{text}<|end|>
+        if (this.#answer < 0) {
+          this.#answer = 4 + t.count("assistant") + t.count("final");
+        }
+        return this.#answer + t.count(text);
+      case "system":
+      case "developer":
+        // <|start|>developer<|message|># Instructions\n\n{text}\n\n<|end|>,
+        // and nothing at all for an empty one.
+        if (text === "") return 0;
+        if (this.#developer < 0) this.#developer = 3 + t.count("developer");
+        return this.#developer + t.count(`# Instructions\n\n${text}\n\n`);
+      default:
+        return undefined;
+    }
+  }
 }

@@ -121,6 +121,108 @@ function argumentsJson(text: string): string {
 }
 
 /**
+ * Walks a conversation in order, keeping what the template carries from one
+ * message to the next: the name of the last tool call (which names a tool
+ * result) and, for each message, whether a later assistant message answers
+ * without calling tools (which drops the analysis of earlier tool calls).
+ */
+export class HarmonyWalk {
+  readonly #messages: readonly ChatMessage[];
+  readonly #finalAfter: Uint8Array;
+  readonly #first: boolean;
+  #lastCall = "";
+
+  /** @param messages The conversation. */
+  constructor(messages: readonly ChatMessage[]) {
+    this.#messages = messages;
+    this.#first = isInstructions(messages[0]);
+    this.#finalAfter = new Uint8Array(messages.length);
+    let seenFinal = false;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      this.#finalAfter[i] = seenFinal ? 1 : 0;
+      const m = messages[i];
+      if (m.role === "assistant" && !m.tool_calls?.length) seenFinal = true;
+    }
+  }
+
+  /**
+   * Notes message `i` without rendering it: call for every message, in order,
+   * that is not {@link HarmonyWalk.render}ed.
+   */
+  skip(i: number): void {
+    const m = this.#messages[i];
+    if (m.role !== "assistant") return;
+    const calls = m.tool_calls;
+    if (!calls?.length) this.#lastCall = "";
+    else this.#lastCall = calls[calls.length - 1].function.name;
+  }
+
+  /** Renders message `i` (the messages before it walked already). */
+  render(i: number): string {
+    const message = this.#messages[i];
+    if (i === 0 && this.#first) return "";
+    const text = contentText(message.content);
+    switch (message.role) {
+      case "system":
+      case "developer":
+        return developerMessage(text, undefined);
+      case "user":
+        return `<|start|>user<|message|>${text}<|end|>`;
+      case "tool":
+        return `<|start|>functions.${this.#lastCall} to=assistant<|channel|>commentary<|message|>${
+          JSON.stringify(text)
+        }<|end|>`;
+      case "assistant": {
+        const calls = message.tool_calls ?? [];
+        if (calls.length === 0) {
+          this.#lastCall = "";
+          return `<|start|>assistant<|channel|>final<|message|>${text}<|end|>`;
+        }
+        let out = "";
+        const analysis = text || message.reasoning;
+        if (analysis && !this.#finalAfter[i]) {
+          out +=
+            `<|start|>assistant<|channel|>analysis<|message|>${analysis}<|end|>`;
+        }
+        for (const call of calls) {
+          out += `<|start|>assistant to=functions.${call.function.name}` +
+            `<|channel|>commentary json<|message|>${
+              argumentsJson(call.function.arguments)
+            }<|call|>`;
+          this.#lastCall = call.function.name;
+        }
+        return out;
+      }
+      default:
+        return "";
+    }
+  }
+}
+
+/**
+ * The parts of the prompt that do not belong to a message after the first:
+ * the template's system message, the developer message and the footer.
+ */
+export function harmonyFixedParts(
+  messages: readonly ChatMessage[],
+  options: HarmonyPromptOptions = {},
+): Omit<HarmonyPromptParts, "messages"> {
+  const first = isInstructions(messages[0]);
+  return {
+    // Rendered when read: a count with a known system message skips it.
+    get system() {
+      return systemMessage(options);
+    },
+    defaultSystem: options.modelIdentity === undefined,
+    developer: developerMessage(
+      first ? contentText(messages[0].content) : "",
+      options.tools,
+    ),
+    footer: FOOTER,
+  };
+}
+
+/**
  * Renders each message of a conversation as the gpt-oss chat template does.
  *
  * @param messages The conversation.
@@ -131,77 +233,10 @@ export function harmonyPromptParts(
   messages: readonly ChatMessage[],
   options: HarmonyPromptOptions = {},
 ): HarmonyPromptParts {
-  const first = isInstructions(messages[0]);
-  const system = systemMessage(options);
-  const developer = developerMessage(
-    first ? contentText(messages[0].content) : "",
-    options.tools,
-  );
-  // Whether a later assistant message answers without calling tools: the
-  // template then drops the analysis of earlier tool-calling turns.
-  const finalAfter: boolean[] = new Array(messages.length);
-  let seenFinal = false;
-  for (let i = messages.length - 1; i >= 0; i--) {
-    finalAfter[i] = seenFinal;
-    const m = messages[i];
-    if (m.role === "assistant" && !m.tool_calls?.length) seenFinal = true;
-  }
-  const parts: string[] = [];
-  let lastCall = "";
-  messages.forEach((message, i) => {
-    const text = contentText(message.content);
-    if (i === 0 && first) {
-      parts.push("");
-      return;
-    }
-    switch (message.role) {
-      case "system":
-      case "developer":
-        parts.push(developerMessage(text, undefined));
-        return;
-      case "user":
-        parts.push(`<|start|>user<|message|>${text}<|end|>`);
-        return;
-      case "tool":
-        parts.push(
-          `<|start|>functions.${lastCall} to=assistant<|channel|>commentary<|message|>${
-            JSON.stringify(text)
-          }<|end|>`,
-        );
-        return;
-      case "assistant": {
-        const calls = message.tool_calls ?? [];
-        if (calls.length === 0) {
-          lastCall = "";
-          parts.push(
-            `<|start|>assistant<|channel|>final<|message|>${text}<|end|>`,
-          );
-          return;
-        }
-        let out = "";
-        const analysis = text || message.reasoning;
-        if (analysis && !finalAfter[i]) {
-          out +=
-            `<|start|>assistant<|channel|>analysis<|message|>${analysis}<|end|>`;
-        }
-        for (const call of calls) {
-          out += `<|start|>assistant to=functions.${call.function.name}` +
-            `<|channel|>commentary json<|message|>${
-              argumentsJson(call.function.arguments)
-            }<|call|>`;
-          lastCall = call.function.name;
-        }
-        parts.push(out);
-        return;
-      }
-    }
-  });
+  const walk = new HarmonyWalk(messages);
   return {
-    system,
-    defaultSystem: options.modelIdentity === undefined,
-    developer,
-    messages: parts,
-    footer: FOOTER,
+    ...harmonyFixedParts(messages, options),
+    messages: messages.map((_, i) => walk.render(i)),
   };
 }
 

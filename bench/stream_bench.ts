@@ -1,0 +1,125 @@
+/**
+ * The streaming benchmark: the floor (fetch + TextDecoderStream), this
+ * client, the openai SDK and eventsource-parser each read a 100,000-event
+ * gpt-oss stream, in 16 KiB writes and one event per write; each run is a
+ * fresh process, contenders alternate, 5 runs each. Then the time to the
+ * first delta over 200 sequential one-event streams, against raw fetch.
+ * Ratios are computed within this run.
+ *
+ * ```sh
+ * deno task bench:stream      # or: deno run -A bench/stream_bench.ts [events] [runs]
+ * ```
+ *
+ * @module
+ */
+
+import { buildStream, serveStream } from "./streaming/stream_server.ts";
+
+const events = Number(Deno.args[0] ?? 100_000);
+const runs = Number(Deno.args[1] ?? 5);
+const contenders = ["floor", "client", "eventsource-parser", "openai"];
+const body = buildStream(events);
+const one = buildStream(4);
+const server = serveStream({ [events]: body, 4: one });
+const script = new URL("./streaming/contender.ts", import.meta.url).pathname;
+
+async function run(
+  args: string[],
+): Promise<{ ms: number; peakRssMb?: number }> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-env",
+      script,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(stdout);
+  if (code !== 0) {
+    throw new Error(`${args[0]} failed: ${new TextDecoder().decode(stderr)}`);
+  }
+  return JSON.parse(text);
+}
+
+const median = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x: number) => x.toFixed(x < 10 ? 2 : 0);
+
+// Warm the module cache so that no run pays for downloads or compilation.
+for (const which of contenders) {
+  await run([
+    which,
+    `${server.url}/4/bulk`,
+    String(one.contentLength),
+    String(one.reasoningLength),
+  ]);
+}
+
+console.log(
+  `${events.toLocaleString("en")} events, ${
+    (body.bulk.reduce((s, b) => s + b.length, 0) / 1e6).toFixed(1)
+  } MB; ${runs} runs each, alternating; Deno ${Deno.version.deno}, ${Deno.build.target}.\n`,
+);
+for (const framing of ["bulk", "event"] as const) {
+  const times: Record<string, number[]> = {};
+  const rss: Record<string, number[]> = {};
+  for (let r = 0; r < runs; r++) {
+    for (const which of contenders) {
+      const result = await run([
+        which,
+        `${server.url}/${events}/${framing}`,
+        String(body.contentLength),
+        String(body.reasoningLength),
+      ]);
+      (times[which] ??= []).push(result.ms);
+      (rss[which] ??= []).push(result.peakRssMb ?? 0);
+    }
+  }
+  const floor = median(times.floor);
+  const floorRss = median(rss.floor);
+  console.log(
+    `${framing === "bulk" ? "Bulk (16 KiB writes)" : "One event per write"}:\n`,
+  );
+  console.log(
+    "| Contender | Median ms | Min–max ms | × floor | Peak RSS MB | RSS over floor MB |",
+  );
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const which of contenders) {
+    const m = median(times[which]);
+    console.log(
+      `| ${which} | ${fmt(m)} | ${fmt(Math.min(...times[which]))}–${
+        fmt(Math.max(...times[which]))
+      } | ${(m / floor).toFixed(2)} | ${median(rss[which]).toFixed(0)} | ${
+        (median(rss[which]) - floorRss).toFixed(1)
+      } |`,
+    );
+  }
+  console.log();
+}
+
+const ttft: Record<string, number[]> = {};
+for (let r = 0; r < runs; r++) {
+  for (const which of ["floor", "client"]) {
+    (ttft[which] ??= []).push(
+      (await run([which, `${server.url}/4/event`, "0", "0", "ttft"])).ms,
+    );
+  }
+}
+console.log(
+  "Time to first delta, 200 sequential one-event streams (median of the per-process medians):\n",
+);
+console.log("| Contender | ms | × raw fetch |");
+console.log("| --- | ---: | ---: |");
+for (const which of ["floor", "client"]) {
+  console.log(
+    `| ${which === "floor" ? "raw fetch" : which} | ${
+      median(ttft[which]).toFixed(3)
+    } | ${(median(ttft[which]) / median(ttft.floor)).toFixed(2)} |`,
+  );
+}
+await server.close();
