@@ -9,7 +9,6 @@
 import type { ChatMessage } from "../types.ts";
 import { forEachSpecialSplit } from "../harmony/special_tokens.ts";
 import { estimatingTokenizer } from "./estimate.ts";
-import { contentText } from "../messages.ts";
 import {
   DEFAULT_SYSTEM_MESSAGE_TOKENS,
   harmonyFixedParts,
@@ -103,24 +102,22 @@ export function messageTokenCounts(
       options.tools?.length ? "withTools" : "plain"
     ]
     : countRenderedTokens(parts.system, tokenizer);
-  const framing = new PlainFraming(tokenizer);
   const fixed = system +
     (parts.developer ? countRenderedTokens(parts.developer, tokenizer) : 0) +
-    framing.footer();
+    1 + tokenizer.count("assistant"); // <|start|>assistant, the footer
   let total = fixed;
-  // The walk that renders tool calls and results is set up only when one comes.
-  let walk: HarmonyWalk | undefined;
+  // Each message is counted from the texts between its special tokens,
+  // without building its rendering; one whose text holds special-token
+  // markup is rendered and split.
+  const walk = new HarmonyWalk(messages);
+  const count = (text: string) => tokenizer.count(text);
   const counts = new Array<number>(messages.length);
   for (let i = 0; i < messages.length; i++) {
-    let n = framing.count(messages[i], i);
+    let n = walk.countPieces(i, count);
     if (n === undefined) {
-      if (walk === undefined) {
-        walk = new HarmonyWalk(messages);
-        for (let j = 0; j < i; j++) walk.skip(j);
-      }
       const part = walk.render(i);
       n = part ? countRenderedTokens(part, tokenizer) : 0;
-    } else walk?.skip(i);
+    }
     counts[i] = n;
     total += n;
   }
@@ -154,59 +151,4 @@ export function countMessageTokens(
   options: CountOptions = {},
 ): number {
   return messageTokenCounts(messages, options).total;
-}
-
-/**
- * The tokens of the common messages without rendering them: a user message,
- * an answer, or a later system message is its text between fixed special
- * tokens and words, so its count is theirs plus the text's. Anything else
- * (tool calls, tool results, text that holds special tokens) is rendered.
- */
-class PlainFraming {
-  readonly #tokenizer: Tokenizer;
-  #user = -1;
-  #answer = -1;
-  #developer = -1;
-
-  constructor(tokenizer: Tokenizer) {
-    this.#tokenizer = tokenizer;
-  }
-
-  /** `<|start|>assistant`, which primes the reply. */
-  footer(): number {
-    return 1 + this.#tokenizer.count("assistant");
-  }
-
-  /** @returns The message's tokens, or `undefined` when it must be rendered. */
-  count(message: ChatMessage, index: number): number | undefined {
-    const role = message.role;
-    if (index === 0 && (role === "system" || role === "developer")) return 0;
-    if (role === "assistant" ? message.tool_calls?.length : role === "tool") {
-      return undefined;
-    }
-    const text = contentText(message.content);
-    if (text.includes("<|")) return undefined;
-    const t = this.#tokenizer;
-    switch (role) {
-      case "user":
-        // <|start|>user<|message|>{text}<|end|>
-        if (this.#user < 0) this.#user = 3 + t.count("user");
-        return this.#user + t.count(text);
-      case "assistant":
-        // <|start|>assistant<|channel|>final<|message|>{text}<|end|>
-        if (this.#answer < 0) {
-          this.#answer = 4 + t.count("assistant") + t.count("final");
-        }
-        return this.#answer + t.count(text);
-      case "system":
-      case "developer":
-        // <|start|>developer<|message|># Instructions\n\n{text}\n\n<|end|>,
-        // and nothing at all for an empty one.
-        if (text === "") return 0;
-        if (this.#developer < 0) this.#developer = 3 + t.count("developer");
-        return this.#developer + t.count(`# Instructions\n\n${text}\n\n`);
-      default:
-        return undefined;
-    }
-  }
 }

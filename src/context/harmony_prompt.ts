@@ -131,6 +131,7 @@ export class HarmonyWalk {
   readonly #finalAfter: Uint8Array;
   readonly #first: boolean;
   #lastCall = "";
+  readonly #words = new Map<string, number>();
 
   /** @param messages The conversation. */
   constructor(messages: readonly ChatMessage[]) {
@@ -155,6 +156,70 @@ export class HarmonyWalk {
     const calls = m.tool_calls;
     if (!calls?.length) this.#lastCall = "";
     else this.#lastCall = calls[calls.length - 1].function.name;
+  }
+
+  /**
+   * Counts message `i` from its special tokens and the texts between them,
+   * without building its rendering; `undefined` (and nothing noted) when a
+   * text holds special-token markup, for {@link HarmonyWalk.render} to handle.
+   *
+   * @param i The message.
+   * @param count Counts an ordinary text.
+   */
+  countPieces(i: number, count: (text: string) => number): number | undefined {
+    const message = this.#messages[i];
+    if (i === 0 && this.#first) return 0;
+    const text = contentText(message.content);
+    const plain = (t: string) => t.includes("<|") ? NaN : t ? count(t) : 0;
+    // The template's own words are counted once per walk.
+    const word = (t: string) => {
+      let n = this.#words.get(t);
+      if (n === undefined) this.#words.set(t, n = count(t));
+      return n;
+    };
+    let n: number;
+    let lastCall = this.#lastCall;
+    switch (message.role) {
+      case "system":
+      case "developer":
+        n = text
+          ? 3 + word("developer") + plain(`# Instructions\n\n${text}\n\n`)
+          : 0;
+        break;
+      case "user":
+        n = 3 + word("user") + plain(text);
+        break;
+      case "tool":
+        n = 4 + plain(`functions.${lastCall} to=assistant`) +
+          word("commentary") + plain(JSON.stringify(text));
+        break;
+      case "assistant": {
+        const calls = message.tool_calls ?? [];
+        if (calls.length === 0) {
+          lastCall = "";
+          n = 4 + word("assistant") + word("final") + plain(text);
+          break;
+        }
+        n = 0;
+        const analysis = text || message.reasoning;
+        if (analysis && !this.#finalAfter[i]) {
+          n += 4 + word("assistant") + word("analysis") + plain(analysis);
+        }
+        for (const call of calls) {
+          n += 4 + plain(`assistant to=functions.${call.function.name}`) +
+            word("commentary json") +
+            plain(argumentsJson(call.function.arguments));
+          lastCall = call.function.name;
+        }
+        break;
+      }
+      default:
+        return 0;
+    }
+    // NaN: a text held special-token markup.
+    if (Number.isNaN(n)) return undefined;
+    this.#lastCall = lastCall;
+    return n;
   }
 
   /** Renders message `i` (the messages before it walked already). */
