@@ -39,7 +39,7 @@ import { Terminal } from "./cli/terminal.ts";
  * @returns The exit code: 0 done, 1 the server or the model failed, 2 a
  * usage error, 130 interrupted.
  *
- * @example
+ * @example Running the command line from your own script
  * ```ts ignore
  * import { main } from "@gptoss/client/cli";
  * Deno.exit(await main(Deno.args));

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { streamBody, type StreamBodyFormat } from "./stream_body.ts";
 import { normaliseCompletion } from "./completion.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
 import { GptOssError, InvalidResponseError } from "./errors/mod.ts";
@@ -121,6 +122,35 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
     }
     this.#started = true;
     return this.#run();
+  }
+
+  /**
+   * The stream as bytes to send on, to a browser for example: one JSON
+   * object per line (`"ndjson"`, the default) or server-sent events
+   * (`"sse"`), with reasoning and content apart, a last message that says how
+   * it ended, and an error sent as a message rather than a broken connection.
+   * Cancelling the bytes cancels the request.
+   *
+   * @param format `"ndjson"` or `"sse"`.
+   * @returns A web `ReadableStream` for a `Response` body.
+   *
+   * @example Relaying a stream from an edge function
+   * ```ts
+   * import { GptOssClient } from "@gptoss/client";
+   * import { startMockServer } from "@gptoss/client/testing";
+   * await using server = await startMockServer();
+   * const client = new GptOssClient({ baseUrl: server.url });
+   * const stream = client.streamResponse([{ role: "user", content: "Hi" }]);
+   * const response = new Response(stream.toReadableStream("ndjson"), {
+   *   headers: { "content-type": "application/x-ndjson" },
+   * });
+   * console.log((await response.text()).split("\n").at(-2)); // {"done":true,"finishReason":"stop",…}
+   * ```
+   */
+  toReadableStream(
+    format: StreamBodyFormat = "ndjson",
+  ): ReadableStream<Uint8Array> {
+    return streamBody(this, format);
   }
 
   /**

@@ -48,7 +48,7 @@ import type { ChatCompletion, ChatMessage } from "./types.ts";
 /**
  * What a client was configured with, safe to print: never the API key.
  *
- * @example
+ * @example Reading the settings a client resolved
  * ```ts
  * import { GptOssClient } from "@gptoss/client";
  * console.log(new GptOssClient().settings.baseUrl); // "http://localhost:8000"
@@ -65,7 +65,18 @@ export interface ClientSettings extends ClientDefaults {
   hasApiKey: boolean;
 }
 
-/** Options for calls that only read from the server. */
+/**
+ * Options for calls that only read from the server.
+ *
+ * @example Giving up on a lookup after two seconds
+ * ```ts
+ * import { GptOssClient, type LookupOptions } from "@gptoss/client";
+ * const options: LookupOptions = { timeout: 2000, maxRetries: 0 };
+ * const reachable = await new GptOssClient({ baseUrl: "http://127.0.0.1:9" })
+ *   .testConnection(options);
+ * console.log(reachable); // false
+ * ```
+ */
 export interface LookupOptions {
   /** Cancels the lookup. */
   signal?: AbortSignal;
@@ -152,7 +163,7 @@ export class GptOssClient {
    * @param options A signal and a timeout for the check.
    * @returns Whether the server answered with a model list.
    *
-   * @example
+   * @example Checking whether a server answers
    * ```ts
    * import { GptOssClient } from "@gptoss/client";
    * const client = new GptOssClient({ baseUrl: "http://127.0.0.1:9" });
@@ -184,7 +195,7 @@ export class GptOssClient {
    * @returns The models, with whatever the server says about each.
    * @throws {GptOssError} A typed error when the server cannot be reached or answers wrongly.
    *
-   * @example
+   * @example Listing the served models
    * ```ts
    * import { GptOssClient } from "@gptoss/client";
    * import { startMockServer } from "@gptoss/client/testing";
@@ -215,7 +226,7 @@ export class GptOssClient {
    * @returns The server, its models, the model used and its context window.
    * @throws {ConnectionError|TimeoutError|AbortError} Only when nothing answers at all.
    *
-   * @example
+   * @example Finding out which server is behind a URL
    * ```ts
    * import { GptOssClient } from "@gptoss/client";
    * import { startMockServer } from "@gptoss/client/testing";
@@ -246,7 +257,7 @@ export class GptOssClient {
    * @throws {GptOssError} When the server fails for another reason than having
    * no counting endpoint.
    *
-   * @example
+   * @example Counting a prompt's tokens exactly on vLLM
    * ```ts
    * import { GptOssClient } from "@gptoss/client";
    * import { startMockServer } from "@gptoss/client/testing";
@@ -304,7 +315,7 @@ export class GptOssClient {
    * @throws {ContextSizeError} When the conversation cannot fit the context window.
    * @throws {GptOssError} A typed error for every other failure.
    *
-   * @example
+   * @example Getting a whole answer with its reasoning
    * ```ts
    * import { GptOssClient } from "@gptoss/client";
    * import { startMockServer } from "@gptoss/client/testing";
@@ -364,7 +375,7 @@ export class GptOssClient {
    * @throws {InvalidMessageError} For a malformed message.
    * @throws {ContextSizeError} When the conversation cannot fit the context window.
    *
-   * @example
+   * @example Streaming an answer piece by piece
    * ```ts
    * import { GptOssClient } from "@gptoss/client";
    * import { startMockServer } from "@gptoss/client/testing";

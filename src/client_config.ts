@@ -39,7 +39,7 @@ import { isCredentialHeader, Redactor } from "./redact.ts";
 /**
  * The client's defaults for every request; per-call options override them.
  *
- * @example
+ * @example Reading the default sampling settings
  * ```ts
  * import { GptOssClient } from "@gptoss/client";
  * const { maxTokens, temperature } = new GptOssClient().settings; // 2048, 0.7

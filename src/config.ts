@@ -16,7 +16,7 @@ import { SERVER_KINDS, type ServerKind } from "./server_kind.ts";
  * What the client does when the conversation does not fit the context window:
  * drop the oldest turns, or throw a {@link ContextSizeError}.
  *
- * @example
+ * @example Failing instead of trimming
  * ```ts
  * import type { ContextOverflow } from "@gptoss/client";
  * const policy: ContextOverflow = "error";
@@ -100,7 +100,7 @@ export interface GptOssConfig {
 /**
  * The defaults behind {@link GptOssConfig}.
  *
- * @example
+ * @example Reading the default context window
  * ```ts
  * import { DEFAULT_CONFIG } from "@gptoss/client";
  * console.log(DEFAULT_CONFIG.maxContextSize); // 8192

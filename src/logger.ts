@@ -8,7 +8,7 @@
 /**
  * How much a console logger prints: its level and everything more severe.
  *
- * @example
+ * @example Choosing how much to log
  * ```ts
  * import type { LogLevel } from "@gptoss/client";
  * const level: LogLevel = "debug";
@@ -19,7 +19,7 @@ export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 /**
  * Structured details of a log line.
  *
- * @example
+ * @example Structured data for a log line
  * ```ts
  * import type { LogData } from "@gptoss/client";
  * const data: LogData = { method: "POST", status: 200, ms: 12 };
@@ -104,7 +104,7 @@ export function createConsoleLogger(level: LogLevel = "warn"): Logger {
 /**
  * A logger that drops everything.
  *
- * @example
+ * @example Turning logging off
  * ```ts
  * import { GptOssClient, silentLogger } from "@gptoss/client";
  * const client = new GptOssClient({ logger: silentLogger });

@@ -12,7 +12,7 @@ import { excerpt } from "./error_body.ts";
  * A model as `GET /v1/models` lists it. vLLM adds `max_model_len`, the
  * context window it serves.
  *
- * @example
+ * @example Describing a served model
  * ```ts
  * import type { ModelInfo } from "@gptoss/client";
  * const model: ModelInfo = { id: "openai/gpt-oss-20b", object: "model", max_model_len: 131072 };

@@ -18,7 +18,7 @@ import type { ServerKind } from "./server_kind.ts";
  * How hard GPT-OSS thinks before it answers ("Reasoning: low|medium|high" in
  * its system message).
  *
- * @example
+ * @example Asking for more reasoning
  * ```ts
  * import type { ReasoningEffort } from "@gptoss/client";
  * const effort: ReasoningEffort = "high";

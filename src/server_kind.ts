@@ -7,7 +7,7 @@
 /**
  * An OpenAI-compatible server that hosts GPT-OSS.
  *
- * @example
+ * @example Naming a server
  * ```ts
  * import type { ServerKind } from "@gptoss/client";
  * const server: ServerKind = "llamacpp";

@@ -17,7 +17,7 @@ import { InvalidResponseError } from "./errors/mod.ts";
 /**
  * One dispatched event.
  *
- * @example
+ * @example Recognising the end of a stream
  * ```ts
  * import type { SseEvent } from "@gptoss/client";
  * const done = (event: SseEvent) => event.data === "[DONE]";
@@ -40,7 +40,7 @@ const CR = 13;
  * A push parser: feed it decoded text as it arrives, it calls `onEvent` for
  * each complete event. It keeps only the unfinished line between calls.
  *
- * @example
+ * @example Feeding chunks split anywhere
  * ```ts
  * import { SseParser } from "@gptoss/client";
  * const events: string[] = [];
@@ -262,7 +262,7 @@ export class SseParser {
 /**
  * The parser as a `TransformStream` from decoded text to events.
  *
- * @example
+ * @example Parsing a response body into events
  * ```ts
  * import { SseParserStream } from "@gptoss/client";
  * const body = new Response("data: a\n\ndata: b\n\n").body!;

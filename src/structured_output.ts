@@ -13,7 +13,7 @@ import type { ChatCompletion, ChatMessage } from "./types.ts";
 /**
  * Options of {@link generateObject}: any request option, plus the schema.
  *
- * @example
+ * @example Asking for a JSON object by schema
  * ```ts
  * import type { ObjectOptions } from "@gptoss/client";
  * const options: ObjectOptions<{ name: string }> = {
@@ -44,7 +44,7 @@ export interface ObjectOptions<T>
  * @returns The parsed (and validated) object and the completion it came from.
  * @throws {StructuredOutputError} With the raw answer, when it is not JSON or the validator rejects it.
  *
- * @example
+ * @example Getting a typed object back
  * ```ts
  * import { generateObject, GptOssClient } from "@gptoss/client";
  * import { chatCompletionBody, startMockServer } from "@gptoss/client/testing";
@@ -97,7 +97,7 @@ export async function generateObject<T = unknown>(
  * @returns The parsed value.
  * @throws {StructuredOutputError} When it is not JSON.
  *
- * @example
+ * @example Reading JSON wrapped in a code fence
  * ```ts
  * import { parseJsonAnswer } from "@gptoss/client";
  * const fence = "`".repeat(3);

@@ -12,7 +12,7 @@ import { ConfigError } from "./errors/mod.ts";
  * Time limits in milliseconds, each optional. A plain number sets both
  * `headers` and `idle`.
  *
- * @example
+ * @example Setting each timeout apart
  * ```ts
  * import { GptOssClient, type TimeoutSettings } from "@gptoss/client";
  * const timeout: TimeoutSettings = { headers: 60_000, idle: 15_000, total: 300_000 };
@@ -32,7 +32,7 @@ export interface TimeoutSettings {
  * The limits in effect: {@link TimeoutSettings} checked, with defaults, as
  * `client.settings.timeout` shows them.
  *
- * @example
+ * @example Reading the resolved timeouts
  * ```ts
  * import { GptOssClient } from "@gptoss/client";
  * const { headers, idle, total } = new GptOssClient({ timeout: 5000 }).settings.timeout;

@@ -22,7 +22,7 @@ import { checkTools, type ToolDefinition } from "./tools/tool_types.ts";
 /**
  * Options for `GptOssClient.countTokens`.
  *
- * @example
+ * @example Counting locally at high effort
  * ```ts
  * import type { CountTokensOptions } from "@gptoss/client";
  * const options: CountTokensOptions = { reasoningEffort: "high", local: true };
@@ -50,7 +50,7 @@ export interface CountTokensOptions {
 /**
  * A conversation's prompt tokens and who counted them.
  *
- * @example
+ * @example Reporting a token count
  * ```ts
  * import type { TokenCount } from "@gptoss/client";
  * const say = (c: TokenCount) => `${c.promptTokens} tokens (${c.exact ? "exact" : "estimated"}, ${c.source})`;

@@ -177,7 +177,7 @@ export interface TruncationInfo {
 /**
  * A message that was shortened to fit the context window.
  *
- * @example
+ * @example Reporting a shortened message
  * ```ts
  * import type { ShortenedMessage } from "@gptoss/client";
  * const say = (s: ShortenedMessage) =>
@@ -202,7 +202,7 @@ export interface ShortenedMessage {
 /**
  * What the client measured of one request.
  *
- * @example
+ * @example Printing a speed line
  * ```ts
  * import type { CompletionStats } from "@gptoss/client";
  * const line = (s: CompletionStats) =>

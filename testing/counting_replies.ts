@@ -19,7 +19,21 @@ import type { ChatMessage } from "../src/types.ts";
 import type { MockReply } from "./mock_reply.ts";
 import type { RecordedRequest } from "./recorded_request.ts";
 
-/** Which server's counting endpoints the mock serves. */
+/**
+ * Which server's counting endpoints the mock serves.
+ *
+ * @example Serving llama.cpp's counting endpoints
+ * ```ts
+ * import { type CountingServer, startMockServer } from "@gptoss/client/testing";
+ * const counting: CountingServer = "llamacpp";
+ * await using server = await startMockServer({ counting });
+ * const reply = await fetch(`${server.url}/tokenize`, {
+ *   method: "POST",
+ *   body: JSON.stringify({ content: "Hello world" }),
+ * });
+ * console.log((await reply.json()).tokens.length > 0); // true
+ * ```
+ */
 export type CountingServer = "vllm" | "llamacpp";
 
 /** The context window the mock's vLLM reports as `max_model_len`. */

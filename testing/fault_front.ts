@@ -14,7 +14,7 @@
  * What happens to the next connection: hang up before any byte, or send
  * bytes that are not an HTTP response and hang up.
  *
- * @example
+ * @example Breaking the next connections
  * ```ts
  * import { startMockServer, type ConnectionFault } from "@gptoss/client/testing";
  * await using server = await startMockServer();

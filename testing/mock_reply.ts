@@ -16,7 +16,7 @@ import type { RecordedRequest } from "./recorded_request.ts";
  * - a number: writes of that many bytes.
  * - an array: the byte offsets to split at.
  *
- * @example
+ * @example Writing a reply one byte at a time
  * ```ts
  * import type { WritePlan } from "@gptoss/client/testing";
  * const oneByteAtATime: WritePlan = 1;
@@ -90,6 +90,8 @@ export function send(reply: MockReply, recorded: RecordedRequest): Response {
   const headers = new Headers(reply.headers);
   // One answer per connection, so that connection faults can be aimed at a request.
   headers.set("connection", "close");
+  // Pages on another origin (browser tests) may read every answer.
+  headers.set("access-control-allow-origin", "*");
   let bytes: Uint8Array<ArrayBuffer> | undefined;
   if (reply.sse !== undefined) {
     if (!headers.has("content-type")) {

@@ -26,7 +26,7 @@ import {
 /**
  * Options for {@link startMockServer}.
  *
- * @example
+ * @example Imitating Ollama
  * ```ts
  * import type { MockServerOptions } from "@gptoss/client/testing";
  * const options: MockServerOptions = { models: ["gpt-oss:20b"], reasoningField: "reasoning" };
@@ -54,7 +54,7 @@ export interface MockServerOptions {
 /**
  * A running mock server.
  *
- * @example
+ * @example Scripting an error reply
  * ```ts
  * import { startMockServer } from "@gptoss/client/testing";
  * await using server = await startMockServer();
@@ -91,7 +91,7 @@ const CHAT = "/v1/chat/completions";
  * @param options The models to list, the reasoning field, an API key to require.
  * @returns The running server; close it (or use `await using`) when done.
  *
- * @example
+ * @example Testing code that calls the client
  * ```ts
  * import { GptOssClient } from "@gptoss/client";
  * import { startMockServer } from "@gptoss/client/testing";
@@ -119,6 +119,19 @@ export async function startMockServer(
     // A reply with `reset` ends its stream with an error on purpose.
     onError: () => new Response(null, { status: 500 }),
   }, async (request) => {
+    if (request.method === "OPTIONS") {
+      // A browser's CORS preflight: any origin, the headers the client sends.
+      return new Response(null, {
+        status: 204,
+        headers: {
+          "access-control-allow-origin": "*",
+          "access-control-allow-methods": "GET, POST, OPTIONS",
+          "access-control-allow-headers": "authorization, content-type, accept",
+          "access-control-max-age": "600",
+          connection: "close",
+        },
+      });
+    }
     const recorded = await record(request);
     requests.push(recorded);
     if (

@@ -7,7 +7,7 @@
 /**
  * A request as the mock server received it.
  *
- * @example
+ * @example Checking what the client sent
  * ```ts
  * import type { RecordedRequest } from "@gptoss/client/testing";
  * const wasStreamed = (r: RecordedRequest) => (r.body as { stream?: boolean }).stream === true;

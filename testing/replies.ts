@@ -10,7 +10,7 @@
  * The field a server puts the reasoning in: `reasoning` (vLLM since late
  * 2025, Ollama, LM Studio) or `reasoning_content` (llama.cpp, older vLLM).
  *
- * @example
+ * @example Imitating llama.cpp's reasoning field
  * ```ts
  * import type { ReasoningField } from "@gptoss/client/testing";
  * const field: ReasoningField = "reasoning_content";
@@ -21,7 +21,7 @@ export type ReasoningField = "reasoning" | "reasoning_content";
 /**
  * What a scripted answer says.
  *
- * @example
+ * @example Describing an answer
  * ```ts
  * import type { AnswerSpec } from "@gptoss/client/testing";
  * const answer: AnswerSpec = { reasoning: "Easy.", content: "4" };
@@ -68,7 +68,7 @@ function usageFor(spec: AnswerSpec) {
  * @param spec What the answer says.
  * @returns The body, ready for `JSON.stringify`.
  *
- * @example
+ * @example Building a non-streamed reply
  * ```ts
  * import { chatCompletionBody } from "@gptoss/client/testing";
  * const body = chatCompletionBody({ reasoning: "Add them.", content: "4" });
@@ -126,7 +126,7 @@ export function chatCompletionBody(spec: AnswerSpec = {}): {
  * @param data The event's data: a JSON value (serialised) or raw text.
  * @returns `data: …\n\n`.
  *
- * @example
+ * @example Framing one event
  * ```ts
  * import { sseEvent } from "@gptoss/client/testing";
  * console.log(sseEvent("[DONE]")); // "data: [DONE]\n\n"
@@ -142,7 +142,7 @@ export function sseEvent(data: unknown): string {
  * @param text The text.
  * @returns Its pieces, which join back to the text.
  *
- * @example
+ * @example Splitting text like tokens
  * ```ts
  * import { tokenPieces } from "@gptoss/client/testing";
  * console.log(tokenPieces("Hello big world")); // ["Hello", " big", " world"]
@@ -160,7 +160,7 @@ export function tokenPieces(text: string): string[] {
  * @param spec What the answer says.
  * @returns The whole event stream as text.
  *
- * @example
+ * @example Building a streamed reply
  * ```ts
  * import { chatCompletionStream } from "@gptoss/client/testing";
  * const text = chatCompletionStream({ reasoning: "Think.", content: "Done." });

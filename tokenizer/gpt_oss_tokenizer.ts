@@ -21,7 +21,17 @@ import { forEachSpecialSplit } from "../src/harmony/special_tokens.ts";
 
 const ORDINARY = { disallowedSpecial: new Set<string>() };
 
-/** An exact {@link Tokenizer} that can also encode and decode. */
+/**
+ * An exact {@link Tokenizer} that can also encode and decode.
+ *
+ * @example Encoding and decoding back
+ * ```ts
+ * import { type ExactTokenizer, gptOssTokenizer } from "@gptoss/client/tokenizer";
+ * const tokenizer: ExactTokenizer = gptOssTokenizer;
+ * const ids = tokenizer.encode("Hello, world!");
+ * console.log(ids.length, tokenizer.decode(ids)); // 4 "Hello, world!"
+ * ```
+ */
 export interface ExactTokenizer extends Tokenizer {
   /** Always `true`: counts are the model's own. */
   readonly exact: true;

@@ -3,6 +3,7 @@
  * only those who import it pay for its 2.4 MB of token ranks. It is built on
  * the gpt-tokenizer npm package.
  *
+ * @example Giving a client exact counts
  * ```ts
  * import { GptOssClient } from "@gptoss/client";
  * import { gptOssTokenizer } from "@gptoss/client/tokenizer";

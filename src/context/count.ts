@@ -21,7 +21,7 @@ import type { Tokenizer } from "./tokenizer.ts";
  * Options for {@link countMessageTokens}: the tokenizer, and what the
  * template adds (tools, reasoning effort, date, identity).
  *
- * @example
+ * @example Counting with the estimate at high effort
  * ```ts
  * import { estimatingTokenizer, type CountOptions } from "@gptoss/client";
  * const options: CountOptions = { tokenizer: estimatingTokenizer, reasoningEffort: "high" };
@@ -40,7 +40,7 @@ export interface CountOptions extends HarmonyPromptOptions {
  * @param tokenizer What counts the ordinary text.
  * @returns Its tokens.
  *
- * @example
+ * @example Counting a rendered Harmony prompt
  * ```ts
  * import { countRenderedTokens } from "@gptoss/client";
  * import { gptOssTokenizer } from "@gptoss/client/tokenizer";
@@ -61,7 +61,21 @@ export function countRenderedTokens(
   return total;
 }
 
-/** A conversation's prompt tokens, split where messages begin. */
+/**
+ * A conversation's prompt tokens, split where messages begin.
+ *
+ * @example Pricing the latest messages by addition
+ * ```ts
+ * import { messageTokenCounts, type MessageTokenCounts } from "@gptoss/client";
+ * const counts: MessageTokenCounts = messageTokenCounts([
+ *   { role: "user", content: "Hi" },
+ *   { role: "assistant", content: "Hello!" },
+ *   { role: "user", content: "Bye" },
+ * ]);
+ * const lastTwo = counts.fixed + counts.messages[1] + counts.messages[2];
+ * console.log(lastTwo < counts.total); // true
+ * ```
+ */
 export interface MessageTokenCounts {
   /** The template's system and developer messages and the generation prompt. */
   fixed: number;
@@ -79,7 +93,7 @@ export interface MessageTokenCounts {
  * @param options The tokenizer and what the template adds.
  * @returns The fixed tokens, each message's tokens, and the total.
  *
- * @example
+ * @example Seeing what each message costs
  * ```ts
  * import { messageTokenCounts } from "@gptoss/client";
  * const counts = messageTokenCounts([
@@ -136,7 +150,7 @@ export function messageTokenCounts(
  * reasoning effort, date and identity.
  * @returns The prompt's tokens.
  *
- * @example
+ * @example Counting a conversation's prompt tokens
  * ```ts
  * import { countMessageTokens } from "@gptoss/client";
  * const tokens = countMessageTokens([

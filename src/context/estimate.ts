@@ -38,7 +38,7 @@ const features = new Float64Array(FEATURE_NAMES.length);
  * @param text Any text.
  * @returns An estimate, at least 1 for a non-empty text and 0 for an empty one.
  *
- * @example
+ * @example Estimating the tokens in a text
  * ```ts
  * import { estimateTokens } from "@gptoss/client";
  * console.log(estimateTokens("Hello, world!")); // 5; the exact count is 4
@@ -70,7 +70,7 @@ export function estimateTokens(text: string): number {
  * The built-in estimator as a {@link Tokenizer}, the default everywhere a
  * tokenizer can be passed.
  *
- * @example
+ * @example Using the estimate as a tokenizer
  * ```ts
  * import { estimatingTokenizer } from "@gptoss/client";
  * console.log(estimatingTokenizer.count("one two three"));

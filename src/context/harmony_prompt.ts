@@ -30,7 +30,17 @@ import type { ChatMessage } from "../types.ts";
 import { pythonJson } from "./python_json.ts";
 import { renderToolNamespace } from "./tool_namespace.ts";
 
-/** What the template puts in its own system message and developer message. */
+/**
+ * What the template puts in its own system message and developer message.
+ *
+ * @example Fixing the date so a rendering is reproducible
+ * ```ts
+ * import { type HarmonyPromptOptions, renderHarmonyPrompt } from "@gptoss/client";
+ * const options: HarmonyPromptOptions = { currentDate: "2025-08-05", reasoningEffort: "high" };
+ * const prompt = renderHarmonyPrompt([{ role: "user", content: "Hi" }], options);
+ * console.log(prompt.includes("Reasoning: high")); // true
+ * ```
+ */
 export interface HarmonyPromptOptions {
   /** The request's tools, rendered in the developer message. */
   tools?: readonly ToolDefinition[];
@@ -313,7 +323,7 @@ export function harmonyPromptParts(
  * @param options Tools, reasoning effort, date and identity.
  * @returns The prompt text, special tokens written out.
  *
- * @example
+ * @example Rendering the prompt the server will see
  * ```ts
  * import { renderHarmonyPrompt } from "@gptoss/client";
  * const prompt = renderHarmonyPrompt(

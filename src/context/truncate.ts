@@ -18,7 +18,7 @@ import { type ContextOptions, resolveContextWindow } from "./window.ts";
  * How {@link truncateMessages} may trim: the window, what the template adds,
  * and what to keep.
  *
- * @example
+ * @example Keeping the first user message while trimming
  * ```ts
  * import type { TruncateOptions } from "@gptoss/client";
  * const options: TruncateOptions = { maxContextSize: 8192, keepFirstUserMessage: true };
@@ -38,7 +38,7 @@ export interface TruncateOptions extends ContextOptions {
 /**
  * What {@link truncateMessages} kept, dropped and shortened.
  *
- * @example
+ * @example Reporting what trimming did
  * ```ts
  * import type { TruncationResult } from "@gptoss/client";
  * const report = (r: TruncationResult) =>

@@ -11,7 +11,7 @@ import { type ContextOptions, resolveContextWindow } from "./window.ts";
 /**
  * The verdict of {@link validateContext}.
  *
- * @example
+ * @example Saying whether a prompt fits
  * ```ts
  * import type { ContextCheck } from "@gptoss/client";
  * const say = (c: ContextCheck) => c.fits ? "ok" : `${-c.available} tokens too many`;
@@ -38,7 +38,7 @@ export interface ContextCheck {
  * @returns The prompt's tokens, the budget, what is left, and whether it fits.
  * @throws {ConfigError} For a wrong window.
  *
- * @example
+ * @example Checking a conversation against the window
  * ```ts
  * import { validateContext } from "@gptoss/client";
  * const check = validateContext([{ role: "user", content: "Hi" }], {

@@ -18,7 +18,7 @@ import type { Tokenizer } from "./tokenizer.ts";
 /**
  * The context window to fit a conversation into.
  *
- * @example
+ * @example Describing a context window
  * ```ts
  * import type { ContextOptions } from "@gptoss/client";
  * const window: ContextOptions = { maxContextSize: 8192, maxTokens: 2048, reasoningEffort: "high" };

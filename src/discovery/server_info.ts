@@ -23,7 +23,7 @@ import type { ServerKind } from "../server_kind.ts";
 /**
  * What {@link GptOssClient.discover} found.
  *
- * @example
+ * @example Describing a discovered server
  * ```ts
  * import type { ServerInfo } from "@gptoss/client";
  * const describe = (i: ServerInfo) => `${i.server}: ${i.model} with ${i.contextLength ?? "?"} tokens`;

@@ -10,7 +10,7 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
  * The caller aborted the request through its `AbortSignal`, or stopped
  * reading a stream. A stream's partial completion is attached.
  *
- * @example
+ * @example Creating an abort error
  * ```ts
  * import { AbortError } from "@gptoss/client";
  * const error = new AbortError();

@@ -9,7 +9,7 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
 /**
  * Details of a server's error answer.
  *
- * @example
+ * @example Describing a server's error reply
  * ```ts
  * import type { ApiErrorDetails } from "@gptoss/client";
  * const details: ApiErrorDetails = { status: 404, serverMessage: "model not found", body: "{}" };
@@ -38,7 +38,7 @@ export interface ApiErrorDetails {
  * The server answered with an error status, or sent an error object inside a
  * stream.
  *
- * @example
+ * @example Reading a server's error
  * ```ts
  * import { ApiError } from "@gptoss/client";
  * const error = new ApiError({ status: 404, serverMessage: "model 'x' not found", body: "" });

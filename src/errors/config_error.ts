@@ -10,7 +10,7 @@ import { GptOssError } from "./gptoss_error.ts";
  * A configuration value or a per-call option is wrong. Thrown by the
  * constructor and before any request, never after one was sent.
  *
- * @example
+ * @example Catching a bad setting
  * ```ts
  * import { ConfigError, GptOssClient } from "@gptoss/client";
  * try {

@@ -10,7 +10,7 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
  * Nothing answered: the connection was refused, the host is unknown, or the
  * connection broke before or during the response.
  *
- * @example
+ * @example Creating a connection error
  * ```ts
  * import { ConnectionError } from "@gptoss/client";
  * const error = new ConnectionError("http://localhost:8000/v1/models", "connection refused");

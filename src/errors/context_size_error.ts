@@ -9,7 +9,7 @@ import { GptOssError } from "./gptoss_error.ts";
 /**
  * Counts behind a {@link ContextSizeError}; a server gives some of them.
  *
- * @example
+ * @example Describing a prompt that does not fit
  * ```ts
  * import type { ContextSizeDetails } from "@gptoss/client";
  * const details: ContextSizeDetails = { promptTokens: 9000, maxContextSize: 8192, maxTokens: 2048 };
@@ -32,7 +32,7 @@ export interface ContextSizeDetails {
  * The prompt does not fit the context window: the client found it would not
  * (and could not trim it), or the server rejected it.
  *
- * @example
+ * @example Reading why a prompt does not fit
  * ```ts
  * import { ContextSizeError } from "@gptoss/client";
  * const error = new ContextSizeError({ promptTokens: 9000, maxContextSize: 8192, maxTokens: 2048 });

@@ -9,7 +9,7 @@ import { GptOssError } from "./gptoss_error.ts";
 /**
  * A message passed to the client is malformed. Thrown before any request.
  *
- * @example
+ * @example Catching a malformed message
  * ```ts
  * import { GptOssClient, InvalidMessageError } from "@gptoss/client";
  * const client = new GptOssClient({ model: "gpt-oss-20b" });

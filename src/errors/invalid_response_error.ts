@@ -10,7 +10,7 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
  * The server's answer is not what the protocol says: not JSON, the wrong
  * shape, or a stream that ended before its end.
  *
- * @example
+ * @example Keeping the body that could not be read
  * ```ts
  * import { InvalidResponseError } from "@gptoss/client";
  * const error = new InvalidResponseError("The body is not JSON.", "<html>");

@@ -10,7 +10,7 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
  * The model's answer is not the JSON a response format asked for, or the
  * caller's validation rejected it. The raw answer is kept.
  *
- * @example
+ * @example Keeping the raw answer that is not JSON
  * ```ts
  * import { StructuredOutputError } from "@gptoss/client";
  * const error = new StructuredOutputError("Sure! Here it is", "it is not JSON");

@@ -10,7 +10,7 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
  * Which limit a {@link TimeoutError} hit: the wait for response headers, the
  * silence between two pieces of a stream, or the whole request.
  *
- * @example
+ * @example Naming the limit that ran out
  * ```ts
  * import type { TimeoutLimit } from "@gptoss/client";
  * const limit: TimeoutLimit = "idle";
@@ -22,7 +22,7 @@ export type TimeoutLimit = "headers" | "idle" | "total";
  * The server took longer than the timeout. The request is cancelled and its
  * socket freed before this is thrown.
  *
- * @example
+ * @example Reading which timeout ran out
  * ```ts
  * import { TimeoutError } from "@gptoss/client";
  * const error = new TimeoutError("headers", 30000, "http://localhost:8000/v1/chat/completions");

@@ -9,7 +9,7 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
 /**
  * The model called a tool with arguments that do not parse as a JSON object.
  *
- * @example
+ * @example Reading a broken tool call
  * ```ts
  * import { ToolCallError } from "@gptoss/client";
  * const error = new ToolCallError("get_weather", '{"city": "Os', "Unexpected end of JSON input");

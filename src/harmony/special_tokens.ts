@@ -13,7 +13,7 @@
  * The named special tokens and their ids. Ids 200013 to 201087 are reserved
  * tokens written `<|reserved_ID|>`.
  *
- * @example
+ * @example Looking up a special token's id
  * ```ts
  * import { HARMONY_SPECIAL_TOKENS } from "@gptoss/client/tokenizer";
  * console.log(HARMONY_SPECIAL_TOKENS["<|start|>"]); // 200006

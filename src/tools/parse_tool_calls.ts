@@ -10,7 +10,7 @@ import type { AssistantMessage, ChatCompletion } from "../types.ts";
 /**
  * A tool call with its arguments parsed from JSON.
  *
- * @example
+ * @example Reading a parsed argument
  * ```ts
  * import type { ParsedToolCall } from "@gptoss/client";
  * const city = (call: ParsedToolCall) => (call.arguments as { city: string }).city;
@@ -34,7 +34,7 @@ export interface ParsedToolCall {
  * @returns The calls, in order, with parsed arguments; empty when there are none.
  * @throws {ToolCallError} Naming the tool whose arguments are not a JSON object.
  *
- * @example
+ * @example Parsing the calls in an answer
  * ```ts
  * import { parseToolCalls } from "@gptoss/client";
  * const calls = parseToolCalls({

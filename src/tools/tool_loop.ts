@@ -22,7 +22,7 @@ import type { ToolDefinition } from "./tool_types.ts";
 /**
  * A function the model may call, with its JSON schema and its implementation.
  *
- * @example
+ * @example Defining a tool with its schema
  * ```ts
  * import type { ToolFunction } from "@gptoss/client";
  * const getWeather: ToolFunction = {
@@ -47,7 +47,7 @@ export interface ToolFunction {
 /**
  * The functions of a tool loop, by name.
  *
- * @example
+ * @example Naming the tools a loop may call
  * ```ts
  * import type { ToolSet } from "@gptoss/client";
  * const tools: ToolSet = { now: { execute: () => new Date(0).toISOString() } };
@@ -58,7 +58,7 @@ export type ToolSet = Record<string, ToolFunction>;
 /**
  * Options of a tool loop: any request option, plus the functions.
  *
- * @example
+ * @example Limiting a tool loop's rounds
  * ```ts
  * import type { ToolLoopOptions } from "@gptoss/client";
  * const options: ToolLoopOptions = { tools: { ping: { execute: () => "pong" } }, maxRounds: 3 };
@@ -80,7 +80,7 @@ export interface ToolLoopOptions extends Omit<RequestOptions, "tools"> {
 /**
  * One function call and what it returned.
  *
- * @example
+ * @example Spotting a tool that failed
  * ```ts
  * import type { ToolResult } from "@gptoss/client";
  * const failed = (r: ToolResult) => r.error !== undefined;
@@ -105,7 +105,7 @@ export interface ToolResult {
 /**
  * How a tool loop ended.
  *
- * @example
+ * @example Reading a tool loop's final answer
  * ```ts
  * import type { ToolLoopResult } from "@gptoss/client";
  * const answer = (r: ToolLoopResult) => r.finished ? r.completion.choices[0].message.content : null;
@@ -127,7 +127,7 @@ export interface ToolLoopResult {
 /**
  * What a streaming tool loop yields.
  *
- * @example
+ * @example Showing a tool loop's text as it streams
  * ```ts
  * import type { ToolLoopEvent } from "@gptoss/client";
  * const show = (e: ToolLoopEvent) => e.type === "delta" ? e.delta.content ?? "" : "";
@@ -148,7 +148,7 @@ export type ToolLoopEvent =
  * @returns The final completion, the whole conversation and every call made.
  * @throws {GptOssError} A request's error; with `throwOnToolError`, a function's.
  *
- * @example
+ * @example Letting the model call a tool
  * ```ts
  * import { GptOssClient, runToolLoop } from "@gptoss/client";
  * import { chatCompletionBody, startMockServer } from "@gptoss/client/testing";
@@ -190,7 +190,7 @@ export async function runToolLoop(
  * @param options The functions, the round limit, and any request option.
  * @returns Events, ending with `{ type: "done" }`.
  *
- * @example
+ * @example Streaming a tool loop
  * ```ts
  * import { GptOssClient, streamToolLoop } from "@gptoss/client";
  * import { startMockServer } from "@gptoss/client/testing";

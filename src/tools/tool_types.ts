@@ -10,7 +10,7 @@ import { ConfigError } from "../errors/mod.ts";
 /**
  * A function the model may call, described with a JSON schema.
  *
- * @example
+ * @example Declaring a function tool
  * ```ts
  * import type { ToolDefinition } from "@gptoss/client";
  * const weather: ToolDefinition = {
@@ -42,7 +42,7 @@ export interface ToolDefinition {
 /**
  * Whether and which tool the model must call.
  *
- * @example
+ * @example Forcing one tool
  * ```ts
  * import type { ToolChoice } from "@gptoss/client";
  * const force: ToolChoice = { type: "function", function: { name: "get_weather" } };
