@@ -52,7 +52,7 @@ export type {
 export { generateObject, parseJsonAnswer } from "./src/structured_output.ts";
 export type { ObjectOptions } from "./src/structured_output.ts";
 export { ChatStream } from "./src/chat_stream.ts";
-export type { StreamBodyFormat } from "./src/stream_body.ts";
+export type { StreamBodyFormat, StreamBodyOptions } from "./src/stream_body.ts";
 export { DEFAULT_CONFIG } from "./src/config.ts";
 export type { ContextOverflow, GptOssConfig } from "./src/config.ts";
 export type { RequestOptions } from "./src/request_options.ts";

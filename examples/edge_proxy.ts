@@ -12,6 +12,7 @@
 
 import {
   type ChatMessage,
+  ContextSizeError,
   GptOssClient,
   type GptOssConfig,
 } from "@gptoss/client";
@@ -23,6 +24,17 @@ const MAX_CONTENT = 20_000;
 
 function badRequest(message: string): Response {
   return Response.json({ error: message }, { status: 400 });
+}
+
+/**
+ * What the browser is told when the answer fails. The client's own messages
+ * name the upstream URL and how to fix the setup: they go to the log.
+ */
+function publicMessage(error: unknown): string {
+  if (error instanceof ContextSizeError) {
+    return "This conversation is too long for the model: start a new one.";
+  }
+  return "The model could not answer just now. Try again in a moment.";
 }
 
 /** Only plain user and assistant turns are taken from a browser. */
@@ -57,6 +69,7 @@ export function createEdgeHandler(
   config: GptOssConfig = {},
 ): (request: Request) => Promise<Response> {
   const client = new GptOssClient(config);
+  const log = config.logger ?? console;
   return async (request) => {
     const { pathname } = new URL(request.url);
     if (request.method === "GET" && pathname === "/") {
@@ -75,15 +88,19 @@ export function createEdgeHandler(
     }
     const messages = readMessages(body);
     if (typeof messages === "string") return badRequest(messages);
-    // The browser going away aborts the request to the model.
-    const stream = client.streamResponse(
-      [
-        { role: "system", content: "You answer visitors of this site." },
-        ...messages,
-      ],
-      { signal: request.signal },
-    );
-    return new Response(stream.toReadableStream("ndjson"), {
+    // No need for request.signal: when the browser goes away, the runtime
+    // cancels the response body, and that cancels the request to the model.
+    const stream = client.streamResponse([
+      { role: "system", content: "You answer visitors of this site." },
+      ...messages,
+    ]);
+    const answer = stream.toReadableStream("ndjson", {
+      errorMessage(error) {
+        log.error(`chat failed: ${(error as Error)?.message ?? error}`);
+        return publicMessage(error);
+      },
+    });
+    return new Response(answer, {
       headers: {
         "content-type": "application/x-ndjson; charset=utf-8",
         "cache-control": "no-store",

@@ -6,7 +6,11 @@
  * @module
  */
 
-import { streamBody, type StreamBodyFormat } from "./stream_body.ts";
+import {
+  streamBody,
+  type StreamBodyFormat,
+  type StreamBodyOptions,
+} from "./stream_body.ts";
 import { normaliseCompletion } from "./completion.ts";
 import { errorFromBody, excerpt, readServerError } from "./error_body.ts";
 import { GptOssError, InvalidResponseError } from "./errors/mod.ts";
@@ -132,6 +136,8 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
    * Cancelling the bytes cancels the request.
    *
    * @param format `"ndjson"` or `"sse"`.
+   * @param options What an error says: its own message unless
+   * `errorMessage` gives another.
    * @returns A web `ReadableStream` for a `Response` body.
    *
    * @example Relaying a stream from an edge function
@@ -149,8 +155,9 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
    */
   toReadableStream(
     format: StreamBodyFormat = "ndjson",
+    options: StreamBodyOptions = {},
   ): ReadableStream<Uint8Array> {
-    return streamBody(this, format);
+    return streamBody(this, format, options);
   }
 
   /**

@@ -2,7 +2,8 @@
  * A stream of deltas as a web `ReadableStream` of bytes, to send on to a
  * browser: newline-delimited JSON, or server-sent events. Reasoning and
  * content stay apart, the end says whether the answer is complete, and an
- * error becomes a last message instead of a broken connection.
+ * error becomes a last message (`incomplete: true`) instead of a broken
+ * connection.
  *
  * ```text
  * ndjson: {"reasoning":"The user asks…"}\n{"content":"Hi"}\n{"done":true,"finishReason":"stop"}\n
@@ -26,6 +27,30 @@ import type { ChatCompletion, StreamDelta } from "./types.ts";
  * ```
  */
 export type StreamBodyFormat = "ndjson" | "sse";
+
+/**
+ * How a stream body tells the browser about an error.
+ *
+ * @example Hiding the upstream server from a public page
+ * ```ts
+ * import { ContextSizeError, type StreamBodyOptions } from "@gptoss/client";
+ * const options: StreamBodyOptions = {
+ *   errorMessage: (error) =>
+ *     error instanceof ContextSizeError
+ *       ? "This conversation is too long: start a new one."
+ *       : "The model could not answer. Try again.",
+ * };
+ * ```
+ */
+export interface StreamBodyOptions {
+  /**
+   * The message sent for an error; the error's own message by default. The
+   * client's messages name the server's URL and say how to fix the setup,
+   * which is right for a developer and too much for a public page: a proxy
+   * can log the error itself and send a short text instead.
+   */
+  errorMessage?: (error: unknown) => string;
+}
 
 /** What a stream body is made from: the deltas, then the completion. */
 export interface DeltaSource extends AsyncIterable<StreamDelta> {
@@ -57,11 +82,13 @@ function frame(
 /**
  * @param source The stream.
  * @param format `"ndjson"` (default) or `"sse"`.
+ * @param options What an error says.
  * @returns The bytes; cancelling them cancels the request.
  */
 export function streamBody(
   source: DeltaSource,
   format: StreamBodyFormat = "ndjson",
+  options: StreamBodyOptions = {},
 ): ReadableStream<Uint8Array> {
   let iterator: AsyncIterator<StreamDelta> | undefined;
   return new ReadableStream<Uint8Array>({
@@ -100,13 +127,17 @@ export function streamBody(
       } catch (error) {
         const shown = {
           name: error instanceof GptOssError ? error.name : "Error",
-          message: error instanceof Error ? error.message : String(error),
+          message: options.errorMessage?.(error) ??
+            (error instanceof Error ? error.message : String(error)),
         };
+        // What was sent before the error stays sent; the error says so.
         controller.enqueue(
           frame(
             format,
             "error",
-            format === "ndjson" ? { error: shown } : shown,
+            format === "ndjson"
+              ? { error: shown, incomplete: true }
+              : { ...shown, incomplete: true },
           ),
         );
         controller.close();

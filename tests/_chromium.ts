@@ -18,6 +18,15 @@ export function chromiumPath(): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a browser test should be skipped: only when no Chromium is
+ * installed and the run is not CI (`.ci/run` sets `CI=true` and installs
+ * Debian's `chromium`, so there a missing browser fails the test).
+ */
+export function skipWithoutChromium(): boolean {
+  return chromiumPath() === undefined && Deno.env.get("CI") !== "true";
+}
+
 /** One tab. */
 export interface Page {
   /** Evaluates an expression in the page and returns its value. */
@@ -34,7 +43,13 @@ export async function withPage(
   use: (page: Page) => Promise<void>,
 ): Promise<void> {
   const profile = await Deno.makeTempDir({ prefix: "gptoss-chromium-" });
-  const child = new Deno.Command(chromiumPath()!, {
+  const browser = chromiumPath();
+  if (!browser) {
+    throw new Error(
+      "No Chromium found: install Debian's chromium (apt-get install chromium) or set CHROMIUM to its path.",
+    );
+  }
+  const child = new Deno.Command(browser, {
     args: [
       "--headless=new",
       "--no-sandbox",

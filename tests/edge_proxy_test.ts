@@ -1,19 +1,24 @@
 import assert from "node:assert/strict";
 import { createEdgeHandler } from "../examples/edge_proxy.ts";
 import { chatCompletionStream, startMockServer } from "../testing/mod.ts";
-import { chromiumPath, pngSize, withPage } from "./_chromium.ts";
+import { pngSize, skipWithoutChromium, withPage } from "./_chromium.ts";
 
 const KEY = "sk-edge-secret-123";
 
 /** Runs the edge handler on a free port, against the mock server. */
-function startProxy(mockUrl: string) {
+function startProxy(mockUrl: string, logged: string[] = []) {
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     createEdgeHandler({
       baseUrl: mockUrl,
       apiKey: KEY,
       model: "m",
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      logger: {
+        debug() {},
+        info() {},
+        warn() {},
+        error: (message) => logged.push(message),
+      },
     }),
   );
   return {
@@ -60,9 +65,10 @@ Deno.test("the edge proxy streams reasoning and answer apart as NDJSON, and keep
   ]);
 });
 
-Deno.test("the edge proxy refuses bad requests and reports a failing server as a last message", async () => {
+Deno.test("the edge proxy refuses bad requests, and reports a failing server as a short last message, the details logged", async () => {
   await using mock = await startMockServer({ apiKey: KEY });
-  await using proxy = await startProxy(mock.url);
+  const logged: string[] = [];
+  await using proxy = await startProxy(mock.url, logged);
   const post = (body: string) =>
     fetch(`${proxy.url}/chat`, {
       method: "POST",
@@ -88,15 +94,75 @@ Deno.test("the edge proxy refuses bad requests and reports a failing server as a
   const response = await post(
     JSON.stringify({ messages: [{ role: "user", content: "Hi" }] }),
   );
-  const last = JSON.parse((await response.text()).trim().split("\n").at(-1)!);
-  assert.deepEqual(last.error.name, "ApiError");
-  assert.match(last.error.message, /bad request upstream/);
+  const text = await response.text();
+  const last = JSON.parse(text.trim().split("\n").at(-1)!);
+  assert.equal(last.error.name, "ApiError");
+  assert.equal(last.incomplete, true);
+  assert.equal(
+    last.error.message,
+    "The model could not answer just now. Try again in a moment.",
+  );
+  // The upstream address and the server's words stay in the log.
+  assert.ok(!text.includes(new URL(mock.url).host));
+  assert.ok(!text.includes("bad request upstream"));
+  assert.ok(logged.some((line) => line.includes("bad request upstream")));
+
+  mock.enqueue({
+    status: 400,
+    json: {
+      object: "error",
+      message:
+        "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens (7000 in the messages, 2000 in the completion). Please reduce the length of the messages or completion.",
+      type: "BadRequestError",
+      param: null,
+      code: 400,
+    },
+  });
+  const tooLong = await post(
+    JSON.stringify({ messages: [{ role: "user", content: "Hi" }] }),
+  );
+  const ending = JSON.parse((await tooLong.text()).trim());
+  assert.equal(ending.error.name, "ContextSizeError");
+  assert.equal(
+    ending.error.message,
+    "This conversation is too long for the model: start a new one.",
+  );
+});
+
+Deno.test("a browser that goes away mid-answer cancels the proxy's request to the model", async () => {
+  await using mock = await startMockServer({ apiKey: KEY });
+  mock.enqueue({
+    sse: chatCompletionStream({
+      reasoning: "A long think about nothing in particular.",
+      content: "A long answer.",
+    }),
+    writes: "event",
+    delayMs: 30,
+  });
+  await using proxy = startProxy(mock.url);
+  const leave = new AbortController();
+  const response = await fetch(`${proxy.url}/chat`, {
+    method: "POST",
+    body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }] }),
+    signal: leave.signal,
+  });
+  const reader = response.body!.getReader();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  assert.match(first, /"reasoning"/);
+  leave.abort();
+  await reader.closed.catch(() => {});
+  const asked = () =>
+    mock.requests.find((r) => r.path === "/v1/chat/completions")!;
+  for (let i = 0; i < 100 && !asked().cancelled; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal(asked().cancelled, true);
 });
 
 Deno.test({
   name:
     "the edge page renders reasoning and answer as they stream, in headless Chromium",
-  ignore: !chromiumPath(),
+  ignore: skipWithoutChromium(),
   fn: async () => {
     await using mock = await startMockServer({ apiKey: KEY });
     mock.enqueue({
