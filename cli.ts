@@ -12,9 +12,10 @@
  * goes through the public API of `mod.ts`.
  *
  * @example Running the command line from code
- * ```ts ignore
+ * ```ts
  * import { main } from "@gptoss/client/cli";
- * const exitCode = await main(["--url", "http://localhost:8000", "Hello"]);
+ * const exitCode = await main(["--version"]); // prints "gpt-oss <version>"
+ * console.log(exitCode); // 0
  * ```
  *
  * @module
@@ -40,9 +41,11 @@ import { Terminal } from "./cli/terminal.ts";
  * usage error, 130 interrupted.
  *
  * @example Running the command line from your own script
- * ```ts ignore
+ * ```ts
  * import { main } from "@gptoss/client/cli";
- * Deno.exit(await main(Deno.args));
+ * // A script of your own would end with: Deno.exit(await main(Deno.args));
+ * const exitCode = await main(["--help"]); // prints the usage
+ * console.log(exitCode); // 0
  * ```
  */
 export async function main(args: string[]): Promise<number> {

@@ -38,10 +38,13 @@ const config = JSON.parse(
   await Deno.readTextFile(new URL("deno.json", ROOT)),
 ) as { exports: Record<string, string> };
 
+/** The titles of the examples that `deno test --doc` runs (no `ignore` fence). */
 function titledExamples(tags: DocTag[] = []): string[] {
   return tags
     .filter((tag) => tag.kind === "example")
-    .map((tag) => (tag.doc ?? "").split("\n")[0].trim())
+    .map((tag) => (tag.doc ?? "").split("\n"))
+    .filter((lines) => !lines.some((line) => /^```\w*\s+ignore/.test(line)))
+    .map((lines) => lines[0].trim())
     .filter((title) => title !== "" && !title.startsWith("```"));
 }
 
