@@ -22,6 +22,7 @@ import {
   checkRange,
   type ContextOverflow,
 } from "./config.ts";
+import type { ClientDefaults } from "./client_config.ts";
 import { ConfigError } from "./errors/mod.ts";
 import {
   checkReasoningEffort,
@@ -104,18 +105,36 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   "extraBody",
 ]);
 
-/** The client's values that per-call options override. */
-export interface RequestDefaults {
-  model?: string;
-  temperature: number;
-  maxTokens: number;
-  timeout: Timeouts;
-  maxRetries: number;
-  contextOverflow: ContextOverflow;
-  reasoningEffort?: ReasoningEffort;
-  keepReasoning: boolean;
-  keepFirstUserMessage: boolean;
+/**
+ * Checks the two per-call options that change what the chat template renders,
+ * shared by requests and token counts.
+ *
+ * @param options The call's `tools` and `reasoningEffort`.
+ * @param defaultEffort The client's reasoning effort, when set.
+ * @returns The tools, checked, and the effort that applies.
+ * @throws {ConfigError} For a wrong value.
+ */
+export function resolveTemplateOptions(
+  options: { tools?: unknown; reasoningEffort?: unknown },
+  defaultEffort: ReasoningEffort | undefined,
+): { tools?: ToolDefinition[]; reasoningEffort?: ReasoningEffort } {
+  return {
+    tools: options.tools === undefined
+      ? undefined
+      : checkTools("options.tools", options.tools),
+    reasoningEffort: options.reasoningEffort === undefined
+      ? defaultEffort
+      : checkReasoningEffort(
+        "options.reasoningEffort",
+        options.reasoningEffort,
+      ),
+  };
 }
+
+/** The client's values that per-call options override. */
+export type RequestDefaults = Omit<ClientDefaults, "maxContextSize"> & {
+  model?: string;
+};
 
 /** Options checked and merged with the client's values. */
 export interface ResolvedRequest {
@@ -182,12 +201,10 @@ export function resolveRequestOptions(
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new ConfigError("options.signal", o.signal, "an AbortSignal");
   }
-  const tools = o.tools === undefined
-    ? undefined
-    : checkTools("options.tools", o.tools);
-  const reasoningEffort = o.reasoningEffort === undefined
-    ? defaults.reasoningEffort
-    : checkReasoningEffort("options.reasoningEffort", o.reasoningEffort);
+  const { tools, reasoningEffort } = resolveTemplateOptions(
+    o,
+    defaults.reasoningEffort,
+  );
   return {
     model: o.model === undefined
       ? defaults.model

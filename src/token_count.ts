@@ -10,14 +10,12 @@ import { checkBoolean } from "./config.ts";
 import { countMessageTokens } from "./context/count.ts";
 import type { Tokenizer } from "./context/tokenizer.ts";
 import type { Logger } from "./logger.ts";
-import {
-  checkReasoningEffort,
-  type ReasoningEffort,
-} from "./reasoning_effort.ts";
+import type { ReasoningEffort } from "./reasoning_effort.ts";
+import { resolveTemplateOptions } from "./request_options.ts";
 import { countOnServer, type ServerCountRequest } from "./server_count.ts";
 import type { ServerKind } from "./server_kind.ts";
 import type { TimeoutSettings } from "./timeouts.ts";
-import { checkTools, type ToolDefinition } from "./tools/tool_types.ts";
+import type { ToolDefinition } from "./tools/tool_types.ts";
 
 /**
  * Options for `GptOssClient.countTokens`.
@@ -139,12 +137,10 @@ export function resolveCountTokensOptions(
   options: CountTokensOptions,
   defaults: { reasoningEffort?: ReasoningEffort; keepReasoning: boolean },
 ): ResolvedCountOptions {
-  const tools = options.tools === undefined
-    ? undefined
-    : checkTools("options.tools", options.tools);
-  const reasoningEffort = options.reasoningEffort === undefined
-    ? defaults.reasoningEffort
-    : checkReasoningEffort("options.reasoningEffort", options.reasoningEffort);
+  const { tools, reasoningEffort } = resolveTemplateOptions(
+    options,
+    defaults.reasoningEffort,
+  );
   return {
     local: options.local === undefined
       ? false

@@ -1,21 +1,13 @@
 // Headless Chromium driven over the DevTools protocol, for the browser tests:
 // no npm package, only Deno's WebSocket. Debian's `chromium` (installed by
-// .ci/run when missing) at /usr/bin/chromium, or $CHROMIUM.
+// .ci/run when missing) on the PATH, or $CHROMIUM.
+
+import { findOnPath } from "./_helpers.ts";
 
 /** The browser, if this machine has one. */
 export function chromiumPath(): string | undefined {
-  const candidates = [
-    Deno.env.get("CHROMIUM"),
-    "/usr/bin/chromium",
-    "/usr/bin/chromium-browser",
-  ];
-  for (const path of candidates) {
-    if (!path) continue;
-    try {
-      if (Deno.statSync(path).isFile) return path;
-    } catch { /* not there */ }
-  }
-  return undefined;
+  return Deno.env.get("CHROMIUM") ||
+    findOnPath("chromium", "chromium-browser");
 }
 
 /**

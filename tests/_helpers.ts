@@ -85,3 +85,32 @@ export function randomWrites(text: string, seed: number): number[] {
   }
   return [...cuts].sort((a, b) => a - b);
 }
+
+/**
+ * Polls `condition` every 10 ms until it holds or `tries` run out; for what
+ * the other end of a socket notices a moment later (a cancelled request).
+ * The caller asserts the condition afterwards.
+ */
+export async function waitFor(
+  condition: () => boolean,
+  tries = 100,
+): Promise<void> {
+  for (let i = 0; i < tries && !condition(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The first of `names` found in a folder of the PATH, as a full path. */
+export function findOnPath(...names: string[]): string | undefined {
+  const folders = (Deno.env.get("PATH") ?? "").split(":").filter(Boolean);
+  for (const name of names) {
+    for (const folder of folders) {
+      try {
+        if (Deno.statSync(`${folder}/${name}`).isFile) {
+          return `${folder}/${name}`;
+        }
+      } catch { /* not in this folder */ }
+    }
+  }
+  return undefined;
+}

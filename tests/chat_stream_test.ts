@@ -15,7 +15,7 @@ import {
   sseEvent,
   startMockServer,
 } from "../testing/mod.ts";
-import { loadFixture } from "./_helpers.ts";
+import { loadFixture, waitFor } from "./_helpers.ts";
 
 const ask = [{ role: "user" as const, content: "Tell me a story" }];
 const story = {
@@ -187,9 +187,7 @@ Deno.test("streamResponse() cancels the request when the caller leaves the loop 
   assert.equal(completion.incomplete, true);
   assert.equal(completion.choices[0].message.reasoning, "The user wants");
   // The server sees the cancellation.
-  for (let i = 0; i < 50 && !server.requests[0].cancelled; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(() => server.requests[0].cancelled);
   assert.equal(server.requests[0].cancelled, true);
 });
 

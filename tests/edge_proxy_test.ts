@@ -2,23 +2,19 @@ import assert from "node:assert/strict";
 import { createEdgeHandler } from "../examples/edge_proxy.ts";
 import { chatCompletionStream, startMockServer } from "../testing/mod.ts";
 import { pngSize, skipWithoutChromium, withPage } from "./_chromium.ts";
+import { recordingLogger, waitFor } from "./_helpers.ts";
 
 const KEY = "sk-edge-secret-123";
 
 /** Runs the edge handler on a free port, against the mock server. */
-function startProxy(mockUrl: string, logged: string[] = []) {
+function startProxy(mockUrl: string, logger = recordingLogger()) {
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     createEdgeHandler({
       baseUrl: mockUrl,
       apiKey: KEY,
       model: "m",
-      logger: {
-        debug() {},
-        info() {},
-        warn() {},
-        error: (message) => logged.push(message),
-      },
+      logger,
     }),
   );
   return {
@@ -36,7 +32,7 @@ Deno.test("the edge proxy streams reasoning and answer apart as NDJSON, and keep
     }),
     writes: "event",
   });
-  await using proxy = await startProxy(mock.url);
+  await using proxy = startProxy(mock.url);
   const response = await fetch(`${proxy.url}/chat`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -67,8 +63,8 @@ Deno.test("the edge proxy streams reasoning and answer apart as NDJSON, and keep
 
 Deno.test("the edge proxy refuses bad requests, and reports a failing server as a short last message, the details logged", async () => {
   await using mock = await startMockServer({ apiKey: KEY });
-  const logged: string[] = [];
-  await using proxy = await startProxy(mock.url, logged);
+  const logger = recordingLogger();
+  await using proxy = startProxy(mock.url, logger);
   const post = (body: string) =>
     fetch(`${proxy.url}/chat`, {
       method: "POST",
@@ -105,7 +101,11 @@ Deno.test("the edge proxy refuses bad requests, and reports a failing server as 
   // The upstream address and the server's words stay in the log.
   assert.ok(!text.includes(new URL(mock.url).host));
   assert.ok(!text.includes("bad request upstream"));
-  assert.ok(logged.some((line) => line.includes("bad request upstream")));
+  assert.ok(
+    logger.lines.some((line) =>
+      line.level === "error" && line.message.includes("bad request upstream")
+    ),
+  );
 
   mock.enqueue({
     status: 400,
@@ -153,9 +153,7 @@ Deno.test("a browser that goes away mid-answer cancels the proxy's request to th
   await reader.closed.catch(() => {});
   const asked = () =>
     mock.requests.find((r) => r.path === "/v1/chat/completions")!;
-  for (let i = 0; i < 100 && !asked().cancelled; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(() => asked().cancelled);
   assert.equal(asked().cancelled, true);
 });
 
@@ -174,7 +172,7 @@ Deno.test({
       writes: "event",
       delayMs: 15,
     });
-    await using proxy = await startProxy(mock.url);
+    await using proxy = startProxy(mock.url);
     await withPage(`${proxy.url}/`, async (page) => {
       await page.waitFor(`document.getElementById("question")`);
       await page.evaluate(`(() => {

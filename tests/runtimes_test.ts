@@ -9,18 +9,11 @@ import {
   startMockServer,
 } from "../testing/mod.ts";
 import { skipWithoutChromium, withPage } from "./_chromium.ts";
+import { findOnPath } from "./_helpers.ts";
 
 const root = new URL("..", import.meta.url);
 /** The first `node` on the PATH; under CI (`CI=true`) a missing one fails the test. */
-const nodePath = (Deno.env.get("PATH") ?? "").split(":")
-  .map((dir) => `${dir}/node`)
-  .find((p) => {
-    try {
-      return Deno.statSync(p).isFile;
-    } catch {
-      return false;
-    }
-  });
+const nodePath = findOnPath("node");
 
 /** Bundles mod.ts to one ESM file in a temporary folder. */
 async function bundle(dir: string): Promise<string> {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { GptOssClient, SseParserStream } from "../mod.ts";
 import { chatCompletionStream, startMockServer } from "../testing/mod.ts";
+import { waitFor } from "./_helpers.ts";
 
 const ask = [{ role: "user" as const, content: "Hi" }];
 const answer = {
@@ -151,9 +152,7 @@ Deno.test("cancelling the body cancels the request to the model, and the complet
   const completion = await stream.completion();
   assert.equal(completion.incomplete, true);
   assert.equal(completion.choices[0].message.reasoning, "The");
-  for (let i = 0; i < 50 && !server.requests[0].cancelled; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(() => server.requests[0].cancelled);
   assert.equal(server.requests[0].cancelled, true);
 });
 
