@@ -13,6 +13,8 @@ import { loadFixture } from "./_helpers.ts";
 const FIXTURES = [
   "llamacpp_error_event_context.json",
   "llamacpp_error_field_stream.json",
+  "llamacpp_gptoss_stream.json",
+  "llamacpp_gptoss_tool_stream.json",
   "llamacpp_stream_timings.json",
   "ollama_tool_call_whole.json",
   "ollama_v1_stream.json",

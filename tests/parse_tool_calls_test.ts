@@ -86,3 +86,39 @@ Deno.test("parseToolCalls() reads empty arguments as {} and rejects JSON that is
   assert.deepEqual(now, { id: "a", name: "now", arguments: {}, raw: "" });
   assert.deepEqual(parseToolCalls({ role: "assistant", content: "plain" }), []);
 });
+
+Deno.test("llama-server with gpt-oss: a tool call in fragments after reasoning, streamed and whole", async () => {
+  const weather = {
+    name: "weather",
+    arguments: { location: "Florence, Italy" },
+    raw: '{"location":"Florence, Italy"}',
+  };
+  const fixture = await loadFixture("llamacpp_gptoss_tool_stream.json");
+  for (let seed = 1; seed <= 5; seed++) {
+    await using server = await startMockServer();
+    server.enqueue({ ...fixture, writes: randomWrites(fixture.sse!, seed) });
+    const completion = await new GptOssClient({
+      baseUrl: server.url,
+      model: "m",
+    }).streamResponse(ask).completion();
+    const { message, finish_reason } = completion.choices[0];
+    assert.equal(finish_reason, "tool_calls");
+    assert.equal(message.reasoning, "We need to call the weather function.");
+    assert.equal(message.content, null);
+    assert.deepEqual(parseToolCalls(completion), [
+      { id: "Q2J4SAYY3S9Bwuymis3vFUCFquG4g5Za", ...weather },
+    ]);
+    assert.equal(completion.usage?.total_tokens, 173);
+    assert.equal(completion.timings?.predicted_n, 34);
+  }
+  await using server = await startMockServer();
+  server.enqueue(await loadFixture("llamacpp_gptoss_tool_completion.json"));
+  const whole = await new GptOssClient({ baseUrl: server.url, model: "m" })
+    .generateResponse(ask);
+  assert.equal(whole.choices[0].finish_reason, "tool_calls");
+  assert.equal(whole.choices[0].message.content, null);
+  assert.match(whole.choices[0].message.reasoning!, /^User asks: "What's the/);
+  assert.deepEqual(parseToolCalls(whole), [
+    { id: "u36jVf07R9qUqfK2POEsHz6i6DUtUlrb", ...weather },
+  ]);
+});

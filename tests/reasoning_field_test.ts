@@ -102,3 +102,57 @@ Deno.test("a usage-only chunk with choices: [] is read as usage", async () => {
   assert.equal(completion.stats?.completionTokens, 5);
   assert.equal(completion.stats?.estimated, false);
 });
+
+Deno.test("llama-server with gpt-oss, streamed: reasoning_content then content, usage and timings in a chunk of their own", async () => {
+  const reasoning =
+    'User: "Say hi in Portuguese". So we answer "Olá!" or "Oi!" ' +
+    "We should be helpful. Provide a greeting in Portuguese. Possibly mention " +
+    'that "Olá" is formal, "Oi" informal. Let\'s answer simply: "Olá!"';
+  for (let seed = 1; seed <= 5; seed++) {
+    const llama = await streamed("llamacpp_gptoss_stream.json", seed);
+    assert.equal(llama.failure, undefined);
+    assert.equal(
+      llama.deltas.map((d) => d.reasoning ?? "").join(""),
+      reasoning,
+    );
+    assert.equal(llama.deltas.map((d) => d.content ?? "").join(""), "Olá!");
+    const firstContent = llama.deltas.findIndex((d) => d.content);
+    assert.ok(
+      llama.deltas.slice(firstContent).every((d) => !d.reasoning),
+      "no reasoning after the answer began",
+    );
+    const { message, finish_reason } = llama.completion!.choices[0];
+    assert.deepEqual(message, {
+      role: "assistant",
+      content: "Olá!",
+      reasoning,
+    });
+    assert.equal(finish_reason, "stop");
+    assert.deepEqual(llama.completion!.usage, {
+      completion_tokens: 62,
+      prompt_tokens: 84,
+      total_tokens: 146,
+    });
+    assert.equal(llama.completion!.timings?.predicted_n, 62);
+    assert.equal(llama.completion!.timings?.cache_n, 83);
+    assert.equal(llama.completion!.stats?.completionTokens, 62);
+    assert.equal(llama.completion!.stats?.estimated, false);
+  }
+});
+
+Deno.test("llama-server with gpt-oss, whole answer: reasoning_content, content and timings", async () => {
+  await using server = await startMockServer();
+  server.enqueue(await loadFixture("llamacpp_gptoss_completion.json"));
+  const completion = await new GptOssClient({ baseUrl: server.url, model: "m" })
+    .generateResponse(ask);
+  assert.deepEqual(completion.choices[0].message, {
+    role: "assistant",
+    content: "Olá!",
+    reasoning: 'User says: "Say hi in Portuguese". So just respond with ' +
+      '"Olá!" Possibly also "Oi!" Should I reply in Portuguese? Likely just ' +
+      '"Olá!". Use friendly tone.',
+  });
+  assert.equal(completion.choices[0].finish_reason, "stop");
+  assert.equal(completion.usage?.completion_tokens, 49);
+  assert.equal(completion.timings?.predicted_per_second, 72.41632589120111);
+});
