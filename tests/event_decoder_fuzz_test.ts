@@ -5,90 +5,14 @@
  */
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@^4.3.0";
-import { GptOssError } from "../mod.ts";
-import { ChatEventDecoder } from "../src/event_decoder.ts";
-import { chatCompletionStream } from "../testing/mod.ts";
-import { loadFixture } from "./_helpers.ts";
-
-const FIXTURES = [
-  "llamacpp_error_event_context.json",
-  "llamacpp_error_field_stream.json",
-  "llamacpp_gptoss_stream.json",
-  "llamacpp_gptoss_tool_stream.json",
-  "llamacpp_stream_timings.json",
-  "ollama_tool_call_whole.json",
-  "ollama_v1_stream.json",
-  "ollama_v1_usage_chunk.json",
-  "tool_call_fragments_stream.json",
-  "vllm_reasoning_content_stream.json",
-  "vllm_reasoning_field_event.json",
-];
-
-const encoder = new TextEncoder();
-const streams: Uint8Array[] = [];
-for (const name of FIXTURES) {
-  streams.push(encoder.encode((await loadFixture(name)).sse!));
-}
-streams.push(
-  encoder.encode(
-    chatCompletionStream({
-      reasoning: "Th\u00e9 plan \u{1F914}",
-      content: "\u65e5\u672c answer",
-    }),
-  ),
-  encoder.encode(
-    chatCompletionStream({
-      content:
-        "<|channel|>analysis<|message|>think<|end|><|start|>assistant<|channel|>final<|message|>done",
-    }),
-  ),
-);
-
-/** What decoding gives: the completion, or the error's class and message. */
-function outcome(pieces: Uint8Array[]): string {
-  const decoder = new ChatEventDecoder();
-  const text = new TextDecoder();
-  try {
-    let deltas = 0;
-    for (const piece of pieces) {
-      deltas += decoder.feed(text.decode(piece, { stream: true })).length;
-      if (decoder.done) break;
-    }
-    if (!decoder.done) deltas += decoder.feed(text.decode()).length;
-    if (decoder.flush()) deltas++;
-    // `created` falls back to the clock when no chunk carried it, and two
-    // runs may straddle a second: it is left out of the comparison.
-    return JSON.stringify(
-      {
-        deltas,
-        ended: decoder.end(),
-        completion: decoder.accumulator.result(true),
-      },
-      (key, value) => key === "created" ? undefined : value,
-    );
-  } catch (error) {
-    // Only typed errors may come out; anything else fails the property.
-    if (!(error instanceof GptOssError)) throw error;
-    return `${error.name}: ${error.message}`;
-  }
-}
-
-function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((
-    a,
-    b,
-  ) => a - b);
-  const pieces: Uint8Array[] = [];
-  let from = 0;
-  for (const at of points) {
-    pieces.push(bytes.subarray(from, at));
-    from = at;
-  }
-  pieces.push(bytes.subarray(from));
-  return pieces;
-}
-
-const cuts = fc.array(fc.nat(), { maxLength: 40 });
+import {
+  cuts,
+  mutate,
+  mutation,
+  outcome,
+  splitAt,
+  streams,
+} from "./_stream_cases.ts";
 
 Deno.test("every real stream decodes the same however its bytes are split (3,000 cases)", () => {
   const whole = streams.map((s) => outcome([s]));
@@ -99,88 +23,6 @@ Deno.test("every real stream decodes the same however its bytes are split (3,000
     { numRuns: 3000, seed: 1125 },
   );
 });
-
-// A mutation: insert noise, delete a range, repeat a range, or cut the stream.
-const noise = fc.oneof(
-  fc.constantFrom(
-    "\n",
-    "\r",
-    "\r\n",
-    "\n\n",
-    "data: ",
-    "data:[DONE]",
-    ":",
-    "{",
-    "}",
-    '"',
-    "\\",
-    "event: error",
-    "error: ",
-  ),
-  fc.uint8Array({ minLength: 1, maxLength: 6 }).map((b) =>
-    String.fromCharCode(...b)
-  ),
-  fc.string({ maxLength: 8 }),
-);
-const mutation = fc.oneof(
-  fc.record({ op: fc.constant("insert"), at: fc.nat(), text: noise }),
-  fc.record({
-    op: fc.constant("delete"),
-    at: fc.nat(),
-    length: fc.integer({ min: 1, max: 40 }),
-  }),
-  fc.record({
-    op: fc.constant("repeat"),
-    at: fc.nat(),
-    length: fc.integer({ min: 1, max: 80 }),
-  }),
-  fc.record({ op: fc.constant("cut"), at: fc.nat() }),
-  fc.record({
-    op: fc.constant("flip"),
-    at: fc.nat(),
-    byte: fc.nat({ max: 255 }),
-  }),
-);
-
-function mutate(
-  bytes: Uint8Array,
-  mutations: {
-    op: string;
-    at: number;
-    text?: string;
-    length?: number;
-    byte?: number;
-  }[],
-): Uint8Array {
-  let out = bytes;
-  for (const m of mutations) {
-    const at = m.at % (out.length + 1);
-    if (m.op === "insert") {
-      const extra = Uint8Array.from(m.text!, (c) => c.charCodeAt(0) & 0xff);
-      out = new Uint8Array([
-        ...out.subarray(0, at),
-        ...extra,
-        ...out.subarray(at),
-      ]);
-    } else if (m.op === "delete") {
-      out = new Uint8Array([
-        ...out.subarray(0, at),
-        ...out.subarray(at + m.length!),
-      ]);
-    } else if (m.op === "repeat") {
-      out = new Uint8Array([
-        ...out.subarray(0, at + m.length!),
-        ...out.subarray(at, at + m.length!),
-        ...out.subarray(at + m.length!),
-      ]);
-    } else if (m.op === "cut") out = out.subarray(0, at);
-    else if (at < out.length) {
-      out = Uint8Array.from(out);
-      out[at] = m.byte!;
-    }
-  }
-  return out;
-}
 
 Deno.test("mutated streams give a typed error or a result, the same for any split (7,000 cases)", () => {
   fc.assert(
