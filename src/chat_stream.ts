@@ -206,22 +206,33 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
       yield* this.#runWholeBody(opened, contentType);
       return;
     }
-    const reader = response.body!.pipeThrough(new TextDecoderStream())
-      .getReader();
+    // The bytes are decoded here rather than through a TextDecoderStream:
+    // the same decoding, without a transform stream and a pipe per request
+    // (bench/README.md: about 0.1 ms less to the first delta of each request).
+    const reader = response.body!.getReader();
+    const text = new TextDecoder();
     let settled = false;
     try {
       while (true) {
-        let read: ReadableStreamReadResult<string>;
+        let read: ReadableStreamReadResult<Uint8Array>;
         try {
           read = await reader.read();
         } catch (cause) {
           throw withPartial(bodyFailure(watchdog, this.#url, cause), partial());
         }
-        if (read.done) break;
-        watchdog.touch();
+        let piece: string;
+        if (read.done) {
+          // A character cut by the end of the body decodes as U+FFFD, as a
+          // TextDecoderStream would.
+          piece = text.decode();
+          if (piece === "") break;
+        } else {
+          watchdog.touch();
+          piece = text.decode(read.value, { stream: true });
+        }
         let deltas: StreamDelta[];
         try {
-          deltas = decoder.feed(read.value);
+          deltas = decoder.feed(piece);
         } catch (error) {
           throw withPartial(error, partial());
         }
@@ -229,7 +240,7 @@ export class ChatStream implements AsyncIterable<StreamDelta> {
           this.#firstTokenAt = performance.now();
         }
         for (const delta of deltas) yield delta;
-        if (decoder.done) break;
+        if (decoder.done || read.done) break;
       }
       const last = decoder.flush();
       if (last) yield last;

@@ -48,6 +48,7 @@ export class ChunkTemplates {
   readonly #templates: Template[] = [];
   #learns = 0;
   #hits = 0;
+  #candidates = 0;
   /** Events read through a template so far. */
   get hits(): number {
     return this.#hits;
@@ -113,6 +114,9 @@ export class ChunkTemplates {
       key === undefined || delta.toolCalls !== undefined ||
       delta.finishReason !== undefined || delta.usage !== undefined
     ) return;
+    // Not from the first such event: a stream of one delta never repays
+    // the probe, and the first delta should reach the caller at once.
+    if (this.#candidates++ === 0) return;
     for (const pattern of PATTERNS[key]) {
       const at = data.indexOf(pattern);
       if (at === -1) continue;

@@ -25,12 +25,27 @@ function learnFrom(templates: ChunkTemplates, data: string) {
   return delta;
 }
 
+/** Templates that have seen a stream's first event, which they never learn from. */
+function started(): ChunkTemplates {
+  const templates = new ChunkTemplates();
+  learnFrom(templates, vllm('{"content":"first"}'));
+  return templates;
+}
+
 const vllm = (delta: string) =>
   `{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":null}]}`;
 
-Deno.test("an event shaped like an earlier one is read without parsing it", () => {
+Deno.test("the first event of a stream is not learned from: one delta never repays the probe", () => {
   const templates = new ChunkTemplates();
-  assert.equal(templates.match(vllm('{"content":"a"}')), undefined);
+  learnFrom(templates, vllm('{"content":"a"}'));
+  assert.equal(templates.match(vllm('{"content":"b"}')), undefined);
+  learnFrom(templates, vllm('{"content":"a"}'));
+  assert.deepEqual(templates.match(vllm('{"content":"b"}')), { content: "b" });
+});
+
+Deno.test("an event shaped like an earlier one is read without parsing it", () => {
+  const templates = started();
+  assert.equal(templates.match(vllm('{"reasoning_content":"a"}')), undefined);
   learnFrom(templates, vllm('{"content":"a"}'));
   learnFrom(templates, vllm('{"reasoning_content":"r"}'));
   assert.deepEqual(templates.match(vllm('{"content":"Olá \\"x\\""}')), {
@@ -44,8 +59,11 @@ Deno.test("an event shaped like an earlier one is read without parsing it", () =
 });
 
 Deno.test("anything that is not one valid, non-empty JSON string takes the usual way", () => {
-  const templates = new ChunkTemplates();
+  const templates = started();
   learnFrom(templates, vllm('{"content":"a"}'));
+  assert.deepEqual(templates.match(vllm('{"content":"ok"}')), {
+    content: "ok",
+  });
   for (
     const text of [
       '{"content":""}', // empty: the usual way drops it
@@ -67,11 +85,11 @@ Deno.test("anything that is not one valid, non-empty JSON string takes the usual
     templates.match(vllm('{"content":"a"}').replace("chatcmpl-1", "x")),
     undefined,
   );
-  assert.equal(templates.hits, 0);
+  assert.equal(templates.hits, 1);
 });
 
 Deno.test("a template is learned only from the string the delta was read from", () => {
-  const templates = new ChunkTemplates();
+  const templates = started();
   // The first "content" key is overridden by the second (JSON's last one wins).
   learnFrom(templates, vllm('{"content":"a","content":"b"}'));
   assert.equal(
@@ -99,7 +117,7 @@ Deno.test("a template is learned only from the string the delta was read from", 
 });
 
 Deno.test("events that never repeat (llama.cpp's timings on every chunk) stop the learning", () => {
-  const templates = new ChunkTemplates();
+  const templates = started();
   let learned = 0;
   for (let i = 0; i < 100; i++) {
     const data = vllm('{"content":"a"}').replace(

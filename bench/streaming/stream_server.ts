@@ -115,6 +115,35 @@ export function buildStream(n: number): StreamBody {
 }
 
 /**
+ * Builds the stream for the time to the first delta: one event that carries
+ * the role and the first piece of the answer, then the finish and `[DONE]`,
+ * so that the first write holds the first delta for every contender.
+ */
+export function buildFirstDeltaStream(): StreamBody {
+  const encoder = new TextEncoder();
+  const head = {
+    id: "chatcmpl-bench",
+    object: "chat.completion.chunk",
+    created: 1764000000,
+    model: "openai/gpt-oss-20b",
+  };
+  const events = [
+    {
+      index: 0,
+      delta: { role: "assistant", content: "Hi" },
+      finish_reason: null,
+    },
+    { index: 0, delta: {}, finish_reason: "stop" },
+  ].map((choice) =>
+    encoder.encode(
+      `data: ${JSON.stringify({ ...head, choices: [choice] })}\n\n`,
+    )
+  );
+  events.push(encoder.encode("data: [DONE]\n\n"));
+  return { events, bulk: events, contentLength: 2, reasoningLength: 0 };
+}
+
+/**
  * Serves `/v1/chat/completions` (any method and body) with the stream, and
  * `/v1/models` with one model.
  *
