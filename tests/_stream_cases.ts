@@ -17,6 +17,7 @@ const FIXTURES = [
   "llamacpp_gptoss_stream.json",
   "llamacpp_gptoss_tool_stream.json",
   "llamacpp_stream_timings.json",
+  "lmstudio_reasoning_content_stream.json",
   "ollama_tool_call_whole.json",
   "ollama_v1_stream.json",
   "ollama_v1_usage_chunk.json",

@@ -53,6 +53,21 @@ Deno.test("reasoning is read from each server's field in a stream, however the b
     }, { content: "1" }]);
     assert.equal(ollama.completion!.choices[0].message.reasoning, "User asks");
     assert.equal(ollama.completion!.choices[0].message.content, "1");
+    // LM Studio 0.3.9: reasoning_content, role repeated on every delta (the
+    // capture stops mid-stream).
+    const lmStudio = await streamed(
+      "lmstudio_reasoning_content_stream.json",
+      seed,
+    );
+    assert.ok(lmStudio.failure instanceof InvalidResponseError);
+    assert.deepEqual(lmStudio.deltas, [{ reasoning: "le" }, {
+      reasoning: "?",
+    }, { reasoning: " An" }]);
+    assert.deepEqual(lmStudio.failure.partial?.choices[0].message, {
+      role: "assistant",
+      content: "",
+      reasoning: "le? An",
+    });
     // llama.cpp: reasoning_content, with timings on every chunk.
     const llama = await streamed("llamacpp_stream_timings.json", seed);
     const partial = (llama.failure as InvalidResponseError).partial!;
@@ -84,6 +99,28 @@ Deno.test("reasoning is read from each server's field in a whole answer", async 
     "an empty tool_calls array is not a tool call",
   );
   assert.equal(lmStudio.usage?.completion_tokens, 111);
+});
+
+Deno.test("vLLM's whole answer with the same text in reasoning and reasoning_content keeps it once", async () => {
+  await using server = await startMockServer();
+  server.enqueue(await loadFixture("vllm_completion_both_fields.json"));
+  const completion = await new GptOssClient({ baseUrl: server.url, model: "m" })
+    .generateResponse(ask);
+  const { message, finish_reason } = completion.choices[0];
+  assert.equal(
+    message.content,
+    "你好！我是 **Step**，由 **阶跃星辰（StepFun）** 开发的多\n",
+  );
+  assert.match(message.reasoning!, /^好的，用户让我简单介绍一下自己。/);
+  assert.match(message.reasoning!, /同时要强调中文$/);
+  assert.equal(
+    message.reasoning!.split("好的，用户让我").length,
+    2,
+    "the reasoning is not doubled",
+  );
+  assert.equal(message.tool_calls, undefined);
+  assert.equal(finish_reason, "stop");
+  assert.equal(completion.usage?.total_tokens, 131);
 });
 
 Deno.test("a usage-only chunk with choices: [] is read as usage", async () => {
