@@ -93,15 +93,26 @@ function isContextError(error: ServerError): boolean {
     CONTEXT_MESSAGE.test(error.message);
 }
 
-/** The numbers in the messages of vLLM ("maximum context length is 8192 tokens. However, you requested 9000 tokens") and llama.cpp ("request (4476 tokens) exceeds the available context size (4096 tokens)"). */
+/**
+ * The numbers in the messages of vLLM ("maximum context length is 8192
+ * tokens. However, you requested 9000 tokens"), llama.cpp ("request (4476
+ * tokens) exceeds the available context size (4096 tokens)") and LM Studio
+ * ("… greater than the context length (n_keep: 13055>= n_ctx: 4096)"; in
+ * the 0.3.13–0.3.15 reports "Trying to keep the first 10136 tokens …
+ * context length of only 7866 tokens").
+ */
 function countsFromMessage(
   message: string,
 ): { promptTokens?: number; contextSize?: number } {
   const size = /maximum context length is (\d+)/i.exec(message) ??
-    /context size \((\d+) tokens?\)/i.exec(message);
+    /context size \((\d+) tokens?\)/i.exec(message) ??
+    /n_ctx: (\d+)/.exec(message) ??
+    /context length of only (\d+)/i.exec(message);
   const prompt = /request \((\d+) tokens?\)/i.exec(message) ??
     /(\d+) (?:input|prompt) tokens/i.exec(message) ??
-    /\((\d+) in the messages/i.exec(message);
+    /\((\d+) in the messages/i.exec(message) ??
+    /n_keep: (\d+)/.exec(message) ??
+    /keep the first (\d+) tokens/i.exec(message);
   return {
     ...(size ? { contextSize: Number(size[1]) } : {}),
     ...(prompt ? { promptTokens: Number(prompt[1]) } : {}),

@@ -298,6 +298,7 @@ Deno.test("generateResponse() turns each server's context-length rejection into 
   const client = new GptOssClient({ baseUrl: server.url, model: "m" });
   const expected: Record<string, [number | undefined, number | undefined]> = {
     "llamacpp_context_error.json": [1140, 1024],
+    "lmstudio_context_error.json": [13055, 4096],
     "ollama_context_error.json": [undefined, undefined],
     "vllm_context_error.json": [568, 6048],
   };

@@ -115,6 +115,15 @@ Deno.test("errorFromBody() recognises context-length rejections by type, code an
       undefined,
       undefined,
     ],
+    // LM Studio 0.3.15 (its log line, quoted in cline/cline#3664).
+    [
+      {
+        error:
+          "Trying to keep the first 10136 tokens when context the overflows. However, the model is loaded with context length of only 7866 tokens, which is not enough. Try to load the model with a larger context length, or provide a shorter input",
+      },
+      10136,
+      7866,
+    ],
   ];
   for (const [body, prompt, window] of cases) {
     const error = errorFromBody(origin, JSON.stringify(body), body);
