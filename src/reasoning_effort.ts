@@ -1,7 +1,9 @@
 /**
  * GPT-OSS's reasoning effort and how each server wants it:
  *
- * - vLLM, Ollama (`/v1`), LM Studio: a top-level `reasoning_effort`.
+ * - vLLM, Ollama (`/v1`), LM Studio: a top-level `reasoning_effort`. Ollama
+ *   reads it since its gpt-oss release (ollama#11752); LM Studio 0.3.25
+ *   ignored it in favour of the app's own setting (lmstudio-bug-tracker#988).
  * - llama.cpp: builds from b10434 on read the top-level `reasoning_effort`;
  *   older builds only pass it to the chat template through
  *   `chat_template_kwargs.reasoning_effort`. Both are sent, so that every
