@@ -1,6 +1,13 @@
 // Shared test helpers: fixtures, a logger that records, byte streams split on purpose.
-import type { LogData, Logger } from "../mod.ts";
-import type { MockReply } from "../testing/mod.ts";
+import {
+  type ChatCompletion,
+  type ChatMessage,
+  GptOssClient,
+  type LogData,
+  type Logger,
+  type StreamDelta,
+} from "../mod.ts";
+import { type MockReply, startMockServer } from "../testing/mod.ts";
 
 /** A captured fixture: where it came from, and the reply to replay. */
 export interface Fixture extends MockReply {
@@ -18,6 +25,41 @@ export async function loadFixture(name: string): Promise<Fixture> {
     throw new Error(`Fixture ${name} does not name its source.`);
   }
   return fixture;
+}
+
+/**
+ * Streams a fixture from a fresh mock server, its bytes cut at places chosen
+ * by `seed`, and keeps what the caller would see: the deltas, then the
+ * completion or the error.
+ */
+export async function replayStream(
+  fixtureName: string,
+  seed: number,
+  messages: ChatMessage[] = [{ role: "user", content: "hi" }],
+): Promise<
+  {
+    deltas: StreamDelta[];
+    failure: unknown;
+    completion: ChatCompletion | undefined;
+  }
+> {
+  const fixture = await loadFixture(fixtureName);
+  await using server = await startMockServer();
+  server.enqueue({ ...fixture, writes: randomWrites(fixture.sse!, seed) });
+  const stream = new GptOssClient({ baseUrl: server.url, model: "m" })
+    .streamResponse(messages);
+  const deltas: StreamDelta[] = [];
+  let failure: unknown;
+  try {
+    for await (const delta of stream) deltas.push(delta);
+  } catch (error) {
+    failure = error;
+  }
+  return {
+    deltas,
+    failure,
+    completion: failure ? undefined : await stream.completion(),
+  };
 }
 
 export interface LogLine {
@@ -84,6 +126,27 @@ export function randomWrites(text: string, seed: number): number[] {
     cuts.add(1 + Math.floor(next() * (length - 1)));
   }
   return [...cuts].sort((a, b) => a - b);
+}
+
+/**
+ * Cuts a text or a byte array at the given places (each taken modulo its
+ * length + 1; repeats and order do not matter), for fuzzing splits.
+ */
+export function splitAt<T extends string | Uint8Array>(
+  value: T,
+  cuts: number[],
+): T[] {
+  const points = [...new Set(cuts.map((c) => c % (value.length + 1)))].sort((
+    a,
+    b,
+  ) => a - b);
+  const pieces: T[] = [];
+  let from = 0;
+  for (const at of [...points, value.length]) {
+    pieces.push(value.slice(from, at) as T);
+    from = at;
+  }
+  return pieces;
 }
 
 /**

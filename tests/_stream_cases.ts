@@ -11,6 +11,8 @@ import {
 import { chatCompletionStream } from "../testing/mod.ts";
 import { loadFixture } from "./_helpers.ts";
 
+export { splitAt } from "./_helpers.ts";
+
 const FIXTURES = [
   "llamacpp_error_event_context.json",
   "llamacpp_error_field_stream.json",
@@ -81,21 +83,6 @@ export function outcome(
     if (!(error instanceof GptOssError)) throw error;
     return `${error.name}: ${error.message}`;
   }
-}
-
-export function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((
-    a,
-    b,
-  ) => a - b);
-  const pieces: Uint8Array[] = [];
-  let from = 0;
-  for (const at of points) {
-    pieces.push(bytes.subarray(from, at));
-    from = at;
-  }
-  pieces.push(bytes.subarray(from));
-  return pieces;
 }
 
 /** Where to split a stream. */

@@ -7,7 +7,7 @@ import {
 } from "../mod.ts";
 import { ChatEventDecoder } from "../src/event_decoder.ts";
 import { chatCompletionStream, sseEvent } from "../testing/mod.ts";
-import { byteStream, loadFixture } from "./_helpers.ts";
+import { byteStream, loadFixture, splitAt } from "./_helpers.ts";
 
 /** Decodes bytes that arrive in the given pieces, as the client does. */
 async function decode(pieces: Uint8Array[]) {
@@ -22,10 +22,6 @@ async function decode(pieces: Uint8Array[]) {
     ended: decoder.end(),
     completion: decoder.accumulator.result(),
   };
-}
-
-function splitAt(bytes: Uint8Array, at: number): Uint8Array[] {
-  return [bytes.slice(0, at), bytes.slice(at)];
 }
 
 Deno.test("ChatEventDecoder() gives the same deltas for a real vLLM stream split at every byte", async () => {
@@ -47,7 +43,7 @@ Deno.test("ChatEventDecoder() gives the same deltas for a real vLLM stream split
   // The capture stops mid-stream: no finish reason, no [DONE].
   assert.equal(whole.ended, false);
   for (let at = 0; at <= bytes.length; at++) {
-    const split = await decode(splitAt(bytes, at));
+    const split = await decode(splitAt(bytes, [at]));
     assert.deepEqual(split.deltas, whole.deltas, `split at byte ${at}`);
   }
 });
@@ -63,7 +59,7 @@ Deno.test("ChatEventDecoder() keeps multi-byte characters whole however the byte
   const whole = await decode([bytes]);
   assert.equal(whole.ended, true);
   for (let at = 0; at <= bytes.length; at++) {
-    const split = await decode(splitAt(bytes, at));
+    const split = await decode(splitAt(bytes, [at]));
     assert.deepEqual(split.deltas, whole.deltas, `split at byte ${at}`);
   }
   const oneByteAtATime = await decode([...bytes].map((b) => Uint8Array.of(b)));

@@ -6,21 +6,19 @@ import {
   ToolCallError,
 } from "../mod.ts";
 import { chatCompletionBody, startMockServer } from "../testing/mod.ts";
-import { loadFixture, randomWrites } from "./_helpers.ts";
+import { loadFixture, replayStream } from "./_helpers.ts";
 
 const ask = [{ role: "user" as const, content: "list the files" }];
 
 Deno.test("a tool call sent whole in one chunk (Ollama) is assembled and parsed", async () => {
-  const fixture = await loadFixture("ollama_tool_call_whole.json");
   for (let seed = 1; seed <= 5; seed++) {
-    await using server = await startMockServer();
-    server.enqueue({ ...fixture, writes: randomWrites(fixture.sse!, seed) });
-    const completion = await new GptOssClient({
-      baseUrl: server.url,
-      model: "m",
-    }).streamResponse(ask).completion();
-    assert.equal(completion.choices[0].finish_reason, "tool_calls");
-    assert.deepEqual(parseToolCalls(completion), [
+    const { completion } = await replayStream(
+      "ollama_tool_call_whole.json",
+      seed,
+      ask,
+    );
+    assert.equal(completion!.choices[0].finish_reason, "tool_calls");
+    assert.deepEqual(parseToolCalls(completion!), [
       {
         id: "call_hk81qg8b",
         name: "run_command",
@@ -32,12 +30,12 @@ Deno.test("a tool call sent whole in one chunk (Ollama) is assembled and parsed"
 });
 
 Deno.test("a tool call sent in fragments is assembled by index; cut-off arguments name the tool", async () => {
-  const fixture = await loadFixture("tool_call_fragments_stream.json");
   for (let seed = 1; seed <= 5; seed++) {
-    await using server = await startMockServer();
-    server.enqueue({ ...fixture, writes: randomWrites(fixture.sse!, seed) });
-    const error = await new GptOssClient({ baseUrl: server.url, model: "m" })
-      .streamResponse(ask).completion().catch((e) => e);
+    const { failure: error } = await replayStream(
+      "tool_call_fragments_stream.json",
+      seed,
+      ask,
+    );
     // The capture stops mid-call: what arrived is kept, and its arguments do not parse.
     assert.ok(error instanceof InvalidResponseError);
     const partial = error.partial!;
@@ -93,23 +91,21 @@ Deno.test("llama-server with gpt-oss: a tool call in fragments after reasoning, 
     arguments: { location: "Florence, Italy" },
     raw: '{"location":"Florence, Italy"}',
   };
-  const fixture = await loadFixture("llamacpp_gptoss_tool_stream.json");
   for (let seed = 1; seed <= 5; seed++) {
-    await using server = await startMockServer();
-    server.enqueue({ ...fixture, writes: randomWrites(fixture.sse!, seed) });
-    const completion = await new GptOssClient({
-      baseUrl: server.url,
-      model: "m",
-    }).streamResponse(ask).completion();
-    const { message, finish_reason } = completion.choices[0];
+    const { completion } = await replayStream(
+      "llamacpp_gptoss_tool_stream.json",
+      seed,
+      ask,
+    );
+    const { message, finish_reason } = completion!.choices[0];
     assert.equal(finish_reason, "tool_calls");
     assert.equal(message.reasoning, "We need to call the weather function.");
     assert.equal(message.content, null);
-    assert.deepEqual(parseToolCalls(completion), [
+    assert.deepEqual(parseToolCalls(completion!), [
       { id: "Q2J4SAYY3S9Bwuymis3vFUCFquG4g5Za", ...weather },
     ]);
-    assert.equal(completion.usage?.total_tokens, 173);
-    assert.equal(completion.timings?.predicted_n, 34);
+    assert.equal(completion!.usage?.total_tokens, 173);
+    assert.equal(completion!.timings?.predicted_n, 34);
   }
   await using server = await startMockServer();
   server.enqueue(await loadFixture("llamacpp_gptoss_tool_completion.json"));

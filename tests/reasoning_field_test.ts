@@ -5,48 +5,31 @@ import {
   type StreamDelta,
 } from "../mod.ts";
 import { startMockServer } from "../testing/mod.ts";
-import { loadFixture, randomWrites } from "./_helpers.ts";
+import { loadFixture, replayStream } from "./_helpers.ts";
 
 const ask = [{ role: "user" as const, content: "hi" }];
-
-async function streamed(fixtureName: string, seed: number) {
-  const fixture = await loadFixture(fixtureName);
-  await using server = await startMockServer();
-  server.enqueue({ ...fixture, writes: randomWrites(fixture.sse!, seed) });
-  const stream = new GptOssClient({ baseUrl: server.url, model: "m" })
-    .streamResponse(ask);
-  const deltas: StreamDelta[] = [];
-  let failure: unknown;
-  try {
-    for await (const delta of stream) deltas.push(delta);
-  } catch (error) {
-    failure = error;
-  }
-  return {
-    deltas,
-    failure,
-    completion: failure ? undefined : await stream.completion(),
-  };
-}
 
 Deno.test("reasoning is read from each server's field in a stream, however the bytes are split", async () => {
   for (let seed = 1; seed <= 5; seed++) {
     // vLLM before the rename: reasoning_content (the capture stops mid-stream).
-    const vllmOld = await streamed("vllm_reasoning_content_stream.json", seed);
+    const vllmOld = await replayStream(
+      "vllm_reasoning_content_stream.json",
+      seed,
+    );
     assert.ok(vllmOld.failure instanceof InvalidResponseError);
     assert.equal(
       vllmOld.failure.partial?.choices[0].message.reasoning,
       " need to use the tool",
     );
     // vLLM after the rename: reasoning.
-    const vllmNew = await streamed("vllm_reasoning_field_event.json", seed);
+    const vllmNew = await replayStream("vllm_reasoning_field_event.json", seed);
     assert.equal(
       (vllmNew.failure as InvalidResponseError).partial?.choices[0].message
         .reasoning,
       " repetitive",
     );
     // Ollama /v1: reasoning, with content "" beside it.
-    const ollama = await streamed("ollama_v1_stream.json", seed);
+    const ollama = await replayStream("ollama_v1_stream.json", seed);
     assert.equal(ollama.failure, undefined);
     assert.deepEqual(ollama.deltas, [{ reasoning: "User" }, {
       reasoning: " asks",
@@ -55,7 +38,7 @@ Deno.test("reasoning is read from each server's field in a stream, however the b
     assert.equal(ollama.completion!.choices[0].message.content, "1");
     // LM Studio 0.3.9: reasoning_content, role repeated on every delta (the
     // capture stops mid-stream).
-    const lmStudio = await streamed(
+    const lmStudio = await replayStream(
       "lmstudio_reasoning_content_stream.json",
       seed,
     );
@@ -69,7 +52,7 @@ Deno.test("reasoning is read from each server's field in a stream, however the b
       reasoning: "le? An",
     });
     // llama.cpp: reasoning_content, with timings on every chunk.
-    const llama = await streamed("llamacpp_stream_timings.json", seed);
+    const llama = await replayStream("llamacpp_stream_timings.json", seed);
     const partial = (llama.failure as InvalidResponseError).partial!;
     assert.equal(partial.choices[0].message.reasoning, " it handles");
     assert.equal(partial.timings?.predicted_n, 29);
@@ -146,7 +129,7 @@ Deno.test("llama-server with gpt-oss, streamed: reasoning_content then content, 
     "We should be helpful. Provide a greeting in Portuguese. Possibly mention " +
     'that "Olá" is formal, "Oi" informal. Let\'s answer simply: "Olá!"';
   for (let seed = 1; seed <= 5; seed++) {
-    const llama = await streamed("llamacpp_gptoss_stream.json", seed);
+    const llama = await replayStream("llamacpp_gptoss_stream.json", seed);
     assert.equal(llama.failure, undefined);
     assert.equal(
       llama.deltas.map((d) => d.reasoning ?? "").join(""),

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@^4.3.0";
 import { SseParser } from "../src/sse.ts";
+import { splitAt } from "./_helpers.ts";
 
 type Event = [data: string, event: string, id: string];
 
@@ -76,24 +77,10 @@ const token = fc.constantFrom(
 const text = fc.array(token, { maxLength: 60 }).map((t) => t.join(""));
 const cuts = fc.array(fc.nat(), { maxLength: 20 });
 
-function split(s: string, at: number[]): string[] {
-  const points = [...new Set(at.map((c) => c % (s.length + 1)))].sort((a, b) =>
-    a - b
-  );
-  const out: string[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(s.slice(from, p));
-    from = p;
-  }
-  out.push(s.slice(from));
-  return out;
-}
-
 Deno.test("SseParser matches the spec's reference on random streams in random pieces (3,000 cases)", () => {
   fc.assert(
     fc.property(text, cuts, (s, at) => {
-      assert.deepEqual(parse(split(s, at)), reference(s));
+      assert.deepEqual(parse(splitAt(s, at)), reference(s));
     }),
     { numRuns: 3000, seed: 31 },
   );

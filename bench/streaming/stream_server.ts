@@ -35,15 +35,17 @@ const PIECES = [
   "caf\u00e9",
 ];
 
+/** The fields every chunk of the benchmark streams carries. */
+const head = {
+  id: "chatcmpl-bench",
+  object: "chat.completion.chunk",
+  created: 1764000000,
+  model: "openai/gpt-oss-20b",
+};
+
 /** Builds the body of `n` events (about 30% reasoning, the rest content). */
 export function buildStream(n: number): StreamBody {
   const encoder = new TextEncoder();
-  const head = {
-    id: "chatcmpl-bench",
-    object: "chat.completion.chunk",
-    created: 1764000000,
-    model: "openai/gpt-oss-20b",
-  };
   const event = (choice: unknown, extra: Record<string, unknown> = {}) =>
     encoder.encode(
       `data: ${JSON.stringify({ ...head, choices: [choice], ...extra })}\n\n`,
@@ -121,12 +123,6 @@ export function buildStream(n: number): StreamBody {
  */
 export function buildFirstDeltaStream(): StreamBody {
   const encoder = new TextEncoder();
-  const head = {
-    id: "chatcmpl-bench",
-    object: "chat.completion.chunk",
-    created: 1764000000,
-    model: "openai/gpt-oss-20b",
-  };
   const events = [
     {
       index: 0,
