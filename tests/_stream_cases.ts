@@ -26,6 +26,7 @@ const FIXTURES = [
   "tool_call_fragments_stream.json",
   "vllm_reasoning_content_stream.json",
   "vllm_reasoning_field_event.json",
+  "vllm_tool_call_fragments_stream.json",
 ];
 
 const encoder = new TextEncoder();

@@ -118,3 +118,33 @@ Deno.test("llama-server with gpt-oss: a tool call in fragments after reasoning, 
     { id: "u36jVf07R9qUqfK2POEsHz6i6DUtUlrb", ...weather },
   ]);
 });
+
+Deno.test("vLLM's tool call in fragments: a name without arguments first, an empty piece with the finish reason, usage on every chunk", async () => {
+  for (let seed = 1; seed <= 5; seed++) {
+    const { deltas, completion } = await replayStream(
+      "vllm_tool_call_fragments_stream.json",
+      seed,
+      ask,
+    );
+    assert.deepEqual(parseToolCalls(completion!), [{
+      id: "chatcmpl-tool-b3b307239370432d9910d4b79b4dbbaa",
+      name: "searchGoogle",
+      arguments: { query: "latest news on ai" },
+      raw: '{"query": "latest news on ai"}',
+    }]);
+    assert.equal(completion!.choices[0].finish_reason, "tool_calls");
+    assert.equal(completion!.choices[0].message.content, null);
+    assert.deepEqual(completion!.usage, {
+      prompt_tokens: 226,
+      completion_tokens: 20,
+      total_tokens: 246,
+    });
+    const pieces = deltas.flatMap((d) => d.toolCalls ?? []);
+    assert.equal(pieces[0].function?.name, "searchGoogle");
+    assert.equal(
+      pieces.filter((p) => p.function?.name !== undefined).length,
+      1,
+      "the name arrives once, not once per piece",
+    );
+  }
+});
