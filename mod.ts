@@ -5,7 +5,7 @@
  * reasoning kept apart from its answer; a context window that is checked and
  * trimmed before each request; typed errors; logs that never show a secret.
  *
- * Web-standard APIs only (`fetch`, `ReadableStream`, `TextDecoderStream`,
+ * Web-standard APIs only (`fetch`, `ReadableStream`, `TextDecoder`,
  * `AbortSignal`): the same module runs in Deno, edge runtimes, Node, Bun and
  * browsers, with no dependency.
  *
