@@ -15,6 +15,7 @@
  * @module
  */
 
+import { deltaFromChunk } from "./chunk.ts";
 import type { StreamDelta } from "./types.ts";
 
 interface Template {
@@ -93,27 +94,21 @@ export class ChunkTemplates {
    * @param data The event's data.
    * @param record The event, parsed.
    * @param delta Its delta.
-   * @param parse How the event was read, to read the probe the same way.
    */
   learn(
     data: string,
     record: Record<string, unknown>,
     delta: StreamDelta,
-    parse: (record: Record<string, unknown>) => StreamDelta | undefined,
   ): void {
     if (
       this.#learns >= FREE_LEARNS &&
       this.#hits < this.#learns * HITS_PER_LEARN
     ) return;
-    const key: Template["key"] | undefined = delta.content !== undefined
-      ? delta.reasoning === undefined ? "content" : undefined
-      : delta.reasoning !== undefined
-      ? "reasoning"
-      : undefined;
-    if (
-      key === undefined || delta.toolCalls !== undefined ||
-      delta.finishReason !== undefined || delta.usage !== undefined
-    ) return;
+    const keys = Object.keys(delta);
+    const key = keys[0];
+    if (keys.length !== 1 || (key !== "content" && key !== "reasoning")) {
+      return;
+    }
     // Not from the first such event: a stream of one delta never repays
     // the probe, and the first delta should reach the caller at once.
     if (this.#candidates++ === 0) return;
@@ -138,8 +133,7 @@ export class ChunkTemplates {
       } catch {
         return;
       }
-      if (probe === null || typeof probe !== "object") return;
-      const probed = parse(probe as Record<string, unknown>);
+      const probed = deltaFromChunk(probe);
       if (
         probed === undefined || probed[key] !== PROBE ||
         Object.keys(probed).length !== 1

@@ -162,7 +162,7 @@ export class ChatEventDecoder {
     const delta = deltaFromChunk(record);
     // An object that is neither a chunk nor an error (a server's extension) is skipped.
     if (delta === undefined) return;
-    templates?.learn(data, record, delta, deltaFromChunk);
+    templates?.learn(data, record, delta);
     this.#take(delta, record);
   }
 

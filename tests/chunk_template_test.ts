@@ -21,7 +21,7 @@ const off = { templates: false };
 function learnFrom(templates: ChunkTemplates, data: string) {
   const record = JSON.parse(data);
   const delta = deltaFromChunk(record)!;
-  templates.learn(data, record, delta, deltaFromChunk);
+  templates.learn(data, record, delta);
   return delta;
 }
 
