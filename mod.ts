@@ -28,19 +28,19 @@
  * @module
  */
 
-export { GptOssClient } from "./src/client.ts";
-export type { ClientSettings, LookupOptions } from "./src/client.ts";
-export type { ClientDefaults } from "./src/client_config.ts";
-export type { ServerInfo } from "./src/discovery/server_info.ts";
-export type { CountTokensOptions, TokenCount } from "./src/token_count.ts";
-export type { Timeouts, TimeoutSettings } from "./src/timeouts.ts";
-export type { ServerKind } from "./src/server_kind.ts";
-export type { ReasoningEffort } from "./src/reasoning_effort.ts";
-export type { ResponseFormat } from "./src/response_format.ts";
-export type { ToolChoice, ToolDefinition } from "./src/tools/tool_types.ts";
-export { parseToolCalls } from "./src/tools/parse_tool_calls.ts";
-export type { ParsedToolCall } from "./src/tools/parse_tool_calls.ts";
-export { runToolLoop, streamToolLoop } from "./src/tools/tool_loop.ts";
+export { GptOssClient } from "./src/client/client.ts";
+export type { ClientSettings, LookupOptions } from "./src/client/client.ts";
+export type { ClientDefaults } from "./src/options/client_config.ts";
+export type { ServerInfo } from "./src/server/server_info.ts";
+export type { CountTokensOptions, TokenCount } from "./src/client/count_tokens.ts";
+export type { Timeouts, TimeoutSettings } from "./src/http/timeouts.ts";
+export type { ServerKind } from "./src/wire/servers.ts";
+export type { ReasoningEffort } from "./src/wire/reasoning_effort.ts";
+export type { ResponseFormat } from "./src/wire/response_format.ts";
+export type { ToolChoice, ToolDefinition } from "./src/wire/tools.ts";
+export { parseToolCalls } from "./src/helpers/parse_tool_calls.ts";
+export type { ParsedToolCall } from "./src/helpers/parse_tool_calls.ts";
+export { runToolLoop, streamToolLoop } from "./src/helpers/tool_loop.ts";
 export type {
   ToolFunction,
   ToolLoopEvent,
@@ -48,15 +48,15 @@ export type {
   ToolLoopResult,
   ToolResult,
   ToolSet,
-} from "./src/tools/tool_loop.ts";
-export { generateObject, parseJsonAnswer } from "./src/structured_output.ts";
-export type { ObjectOptions } from "./src/structured_output.ts";
-export { ChatStream } from "./src/chat_stream.ts";
-export type { StreamBodyFormat, StreamBodyOptions } from "./src/stream_body.ts";
-export { DEFAULT_CONFIG } from "./src/config.ts";
-export type { ContextOverflow, GptOssConfig } from "./src/config.ts";
-export type { RequestOptions } from "./src/request_options.ts";
-export type { ModelInfo } from "./src/models.ts";
+} from "./src/helpers/tool_loop.ts";
+export { generateObject, parseJsonAnswer } from "./src/helpers/structured_output.ts";
+export type { ObjectOptions } from "./src/helpers/structured_output.ts";
+export { ChatStream } from "./src/stream/chat_stream.ts";
+export type { StreamBodyFormat, StreamBodyOptions } from "./src/stream/stream_body.ts";
+export { DEFAULT_CONFIG } from "./src/options/config.ts";
+export type { ContextOverflow, GptOssConfig } from "./src/options/config.ts";
+export type { RequestOptions } from "./src/options/request_options.ts";
+export type { ModelInfo } from "./src/server/models.ts";
 export type {
   AssistantMessage,
   ChatChoice,
@@ -81,8 +81,8 @@ export {
   messageTokenCounts,
 } from "./src/context/count.ts";
 export type { CountOptions, MessageTokenCounts } from "./src/context/count.ts";
-export { renderHarmonyPrompt } from "./src/context/harmony_prompt.ts";
-export type { HarmonyPromptOptions } from "./src/context/harmony_prompt.ts";
+export { renderHarmonyPrompt } from "./src/harmony/prompt.ts";
+export type { HarmonyPromptOptions } from "./src/harmony/prompt.ts";
 export { validateContext } from "./src/context/validate.ts";
 export type { ContextCheck } from "./src/context/validate.ts";
 export { truncateMessages } from "./src/context/truncate.ts";
@@ -116,5 +116,5 @@ export type {
 export { createConsoleLogger, silentLogger } from "./src/logger.ts";
 export type { LogData, Logger, LogLevel } from "./src/logger.ts";
 
-export { SseParser, SseParserStream } from "./src/sse.ts";
-export type { SseEvent } from "./src/sse.ts";
+export { SseParser, SseParserStream } from "./src/stream/sse.ts";
+export type { SseEvent } from "./src/stream/sse.ts";

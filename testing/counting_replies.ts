@@ -11,10 +11,10 @@
 
 import { countRenderedTokens } from "../src/context/count.ts";
 import { estimatingTokenizer } from "../src/context/estimate.ts";
-import { renderHarmonyPrompt } from "../src/context/harmony_prompt.ts";
+import { renderHarmonyPrompt } from "../src/harmony/prompt.ts";
 import type { Tokenizer } from "../src/context/tokenizer.ts";
-import type { ReasoningEffort } from "../src/reasoning_effort.ts";
-import type { ToolDefinition } from "../src/tools/tool_types.ts";
+import type { ReasoningEffort } from "../src/wire/reasoning_effort.ts";
+import type { ToolDefinition } from "../src/wire/tools.ts";
 import type { ChatMessage } from "../src/types.ts";
 import type { MockReply } from "./mock_reply.ts";
 import type { RecordedRequest } from "./recorded_request.ts";

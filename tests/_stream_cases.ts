@@ -7,7 +7,7 @@ import { GptOssError, type StreamDelta } from "../mod.ts";
 import {
   ChatEventDecoder,
   type EventDecoderOptions,
-} from "../src/event_decoder.ts";
+} from "../src/api/chat/event_decoder.ts";
 import { chatCompletionStream } from "../testing/mod.ts";
 import { loadFixture } from "./_helpers.ts";
 

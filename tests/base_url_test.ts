@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GptOssClient } from "../mod.ts";
-import { parseBaseUrl } from "../src/base_url.ts";
+import { parseBaseUrl } from "../src/http/base_url.ts";
 import { startMockServer } from "../testing/mod.ts";
 
 Deno.test("parseBaseUrl() drops a trailing /v1 and trailing slashes, and keeps a path prefix", () => {

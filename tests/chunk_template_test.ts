@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@^4.3.0";
-import { deltaFromChunk } from "../src/chunk.ts";
-import { ChunkTemplates } from "../src/chunk_template.ts";
-import { ChatEventDecoder } from "../src/event_decoder.ts";
+import { deltaFromChunk } from "../src/api/chat/chunk.ts";
+import { ChunkTemplates } from "../src/api/chat/chunk_template.ts";
+import { ChatEventDecoder } from "../src/api/chat/event_decoder.ts";
 import { chatCompletionStream } from "../testing/mod.ts";
 import { loadFixture } from "./_helpers.ts";
 import {

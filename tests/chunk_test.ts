@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { CompletionAccumulator } from "../src/accumulator.ts";
-import { deltaFromChunk } from "../src/chunk.ts";
+import { CompletionAccumulator } from "../src/stream/accumulator.ts";
+import { deltaFromChunk } from "../src/api/chat/chunk.ts";
 
 Deno.test("deltaFromChunk() reads content, reasoning, tool calls, finish reason and usage at once", () => {
   const delta = deltaFromChunk({

@@ -8,7 +8,7 @@ import {
   type Tokenizer,
 } from "../mod.ts";
 import { gptOssTokenizer } from "../tokenizer/mod.ts";
-import { DEFAULT_SYSTEM_MESSAGE_TOKENS } from "../src/context/harmony_prompt.ts";
+import { DEFAULT_SYSTEM_MESSAGE_TOKENS } from "../src/harmony/prompt.ts";
 import { loadRenderings, toChatMessage, toOptions } from "./_harmony_cases.ts";
 
 const renderings = await loadRenderings("renderings.json");
@@ -157,7 +157,7 @@ Deno.test("countRenderedTokens() counts special tokens as one each with any toke
 Deno.test("messageTokenCounts() gives each message the count of its rendering, fast path or not (500 cases)", async () => {
   const { default: fc } = await import("npm:fast-check@^4.3.0");
   const { harmonyPromptParts } = await import(
-    "../src/context/harmony_prompt.ts"
+    "../src/harmony/prompt.ts"
   );
   const text = fc.string({
     unit: fc.constantFrom(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ApiError, ContextSizeError, GptOssClient } from "../mod.ts";
-import { errorFromBody, readServerError } from "../src/error_body.ts";
+import { errorFromBody, readServerError } from "../src/http/error_body.ts";
 import { startMockServer } from "../testing/mod.ts";
 import { loadFixture, randomWrites } from "./_helpers.ts";
 

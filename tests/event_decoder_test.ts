@@ -5,7 +5,7 @@ import {
   InvalidResponseError,
   type StreamDelta,
 } from "../mod.ts";
-import { ChatEventDecoder } from "../src/event_decoder.ts";
+import { ChatEventDecoder } from "../src/api/chat/event_decoder.ts";
 import { chatCompletionStream, sseEvent } from "../testing/mod.ts";
 import { byteStream, loadFixture, splitAt } from "./_helpers.ts";
 

@@ -3,7 +3,7 @@ import {
   type HarmonyPiece,
   HarmonySplitter,
   splitHarmony,
-} from "../src/harmony/harmony_splitter.ts";
+} from "../src/harmony/splitter.ts";
 import { loadFixture } from "./_helpers.ts";
 
 interface Expected {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChatMessage, GptOssClient } from "../mod.ts";
-import { prepareHistory } from "../src/history.ts";
+import { prepareHistory } from "../src/context/history.ts";
 import { startMockServer } from "../testing/mod.ts";
 
 const history: ChatMessage[] = [

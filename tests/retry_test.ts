@@ -11,7 +11,7 @@ import {
   RETRYABLE_STATUSES,
   retryDelay,
   serverRetryDelay,
-} from "../src/retry.ts";
+} from "../src/http/retry.ts";
 
 const apiError = (status: number) =>
   new ApiError({ status, serverMessage: "x", body: "" });

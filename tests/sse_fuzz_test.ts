@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@^4.3.0";
-import { SseParser } from "../src/sse.ts";
+import { SseParser } from "../src/stream/sse.ts";
 import { splitAt } from "./_helpers.ts";
 
 type Event = [data: string, event: string, id: string];

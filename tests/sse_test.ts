@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { SseParser, SseParserStream } from "../src/sse.ts";
+import { SseParser, SseParserStream } from "../src/stream/sse.ts";
 
 type Seen = [data: string, event: string, id: string];
 

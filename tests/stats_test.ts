@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GptOssClient } from "../mod.ts";
-import { computeStats } from "../src/stats.ts";
+import { computeStats } from "../src/stream/stats.ts";
 import {
   chatCompletionBody,
   chatCompletionStream,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TextBuilder } from "../src/text_builder.ts";
+import { TextBuilder } from "../src/stream/text_builder.ts";
 
 Deno.test("TextBuilder keeps every piece in order, across flattening", () => {
   const builder = new TextBuilder();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError, GptOssClient } from "../mod.ts";
-import { DEFAULT_TIMEOUTS, resolveTimeouts } from "../src/timeouts.ts";
+import { DEFAULT_TIMEOUTS, resolveTimeouts } from "../src/http/timeouts.ts";
 
 Deno.test("resolveTimeouts() takes a number for headers and idle, or each limit apart", () => {
   assert.deepEqual(resolveTimeouts("timeout", undefined), {

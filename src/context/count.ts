@@ -14,7 +14,7 @@ import {
   harmonyFixedParts,
   type HarmonyPromptOptions,
   HarmonyWalk,
-} from "./harmony_prompt.ts";
+} from "../harmony/prompt.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 /**

@@ -9,7 +9,7 @@
 import type { ChatMessage, ShortenedMessage } from "../types.ts";
 import { type CountOptions, countRenderedTokens } from "./count.ts";
 import { estimatingTokenizer } from "./estimate.ts";
-import { harmonyMessagePart } from "./harmony_prompt.ts";
+import { harmonyMessagePart } from "../harmony/prompt.ts";
 
 /** The text put where the middle was, so that the cut is visible. */
 export function omissionMarker(characters: number): string {

@@ -10,9 +10,9 @@ import {
   checkTokenBudget,
   checkTokenizer,
   DEFAULT_CONFIG,
-} from "../config.ts";
+} from "../options/config.ts";
 import { estimatingTokenizer } from "./estimate.ts";
-import type { HarmonyPromptOptions } from "./harmony_prompt.ts";
+import type { HarmonyPromptOptions } from "../harmony/prompt.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 /**

@@ -1,0 +1,179 @@
+/**
+ * Decodes the text of a chat completion stream into deltas: SSE events, then
+ * JSON chunks, then {@link StreamDelta}s, assembled along the way. It knows
+ * the stream's end (`data: [DONE]`) and the error objects some servers send
+ * inside a 200 stream.
+ *
+ * @module
+ */
+
+import { CompletionAccumulator } from "../../stream/accumulator.ts";
+import { deltaFromChunk, isEmptyDelta } from "./chunk.ts";
+import { ChunkTemplates } from "./chunk_template.ts";
+import { errorFromBody, excerpt, readServerError } from "../../http/error_body.ts";
+import { InvalidResponseError } from "../../errors/mod.ts";
+import { HarmonyDeltaSplitter } from "../../harmony/deltas.ts";
+import { SseParser } from "../../stream/sse.ts";
+import type { StreamDelta } from "../../types.ts";
+
+const DONE = "[DONE]";
+
+/** Options of a {@link ChatEventDecoder}. */
+export interface EventDecoderOptions {
+  /** Split raw harmony found in `content` (default `true`). */
+  splitHarmony?: boolean;
+  /** The longest event kept in memory, in characters. Default: no limit. */
+  maxEventLength?: number;
+  /**
+   * Read events shaped like earlier ones without parsing them again
+   * (src/chunk_template.ts). Default `true`; the results are the same.
+   */
+  templates?: boolean;
+}
+
+/** Decodes one stream. Errors are thrown from {@link ChatEventDecoder.feed}. */
+export class ChatEventDecoder {
+  /** Everything decoded so far. */
+  readonly accumulator: CompletionAccumulator = new CompletionAccumulator();
+  readonly #harmony: HarmonyDeltaSplitter | undefined;
+  #done = false;
+  #sawFinish = false;
+  #pending: StreamDelta[] = [];
+  readonly #parser: SseParser;
+  readonly #templates: ChunkTemplates | undefined;
+
+  /** @param options Whether to split raw harmony in `content`, and the longest event. */
+  constructor(options: EventDecoderOptions = {}) {
+    this.#parser = new SseParser(
+      (data, event) => this.#onEvent(data, event),
+      (field, value) => this.#onOtherField(field, value),
+      options.maxEventLength,
+    );
+    if (options.splitHarmony !== false) {
+      this.#harmony = new HarmonyDeltaSplitter();
+    }
+    if (options.templates !== false) this.#templates = new ChunkTemplates();
+  }
+
+  /** Events read through a template, without parsing (for tests and benchmarks). */
+  get templateHits(): number {
+    return this.#templates?.hits ?? 0;
+  }
+
+  /** Whether `data: [DONE]` arrived. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /**
+   * @param text The next piece of decoded text.
+   * @returns The deltas it completed, in order (the array is reused: read it
+   * before the next call).
+   * @throws {ApiError|ContextSizeError} For an error event.
+   * @throws {InvalidResponseError} For an event that is not JSON.
+   */
+  feed(text: string): StreamDelta[] {
+    this.#pending.length = 0;
+    this.#parser.feed(text);
+    return this.#pending;
+  }
+
+  /**
+   * Releases what the harmony splitter held back (a tail that could have been
+   * the start of a marker). Call once, when the stream is over.
+   *
+   * @returns The last delta, if anything was held back.
+   */
+  flush(): StreamDelta | undefined {
+    const delta = this.#harmony?.flush();
+    if (delta) this.accumulator.add(delta);
+    return delta;
+  }
+
+  /**
+   * Ends the stream.
+   *
+   * @returns Whether it ended properly: `[DONE]` arrived, or at least a finish
+   * reason with no event cut in half.
+   */
+  end(): boolean {
+    const cut = this.#parser.end();
+    return this.#done || (this.#sawFinish && !cut);
+  }
+
+  /**
+   * llama.cpp builds through 2025 sent a failure mid-stream as a
+   * non-standard `error: {json}` line (fixed to `data: {"error":…}` by
+   * llama.cpp PR #16109); a spec-exact parser would drop it.
+   */
+  #onOtherField(field: string, value: string): void {
+    if (field !== "error" || this.#done) return;
+    let inner: unknown;
+    try {
+      inner = JSON.parse(value);
+    } catch {
+      inner = { message: value };
+    }
+    throw errorFromBody({ status: 200, statusText: "error in stream" }, value, {
+      error: inner,
+    });
+  }
+
+  #onEvent(data: string, event: string): void {
+    if (this.#done) return;
+    if (data === DONE) {
+      this.#done = true;
+      return;
+    }
+    const templates = this.#templates;
+    if (templates !== undefined && event !== "error") {
+      const delta = templates.match(data);
+      if (delta !== undefined) {
+        this.#take(delta, templates.record);
+        return;
+      }
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      throw new InvalidResponseError(
+        "A stream event is not JSON.",
+        excerpt(data),
+      );
+    }
+    if (chunk === null || typeof chunk !== "object" || Array.isArray(chunk)) {
+      throw new InvalidResponseError(
+        "A stream event is not a JSON object.",
+        excerpt(data),
+      );
+    }
+    const record = chunk as Record<string, unknown>;
+    if (
+      event === "error" ||
+      (record.choices === undefined && readServerError(record))
+    ) {
+      throw errorFromBody(
+        { status: 200, statusText: "error in stream" },
+        data,
+        record,
+      );
+    }
+    const delta = deltaFromChunk(record);
+    // An object that is neither a chunk nor an error (a server's extension) is skipped.
+    if (delta === undefined) return;
+    templates?.learn(data, record, delta);
+    this.#take(delta, record);
+  }
+
+  /** Passes one delta on: harmony splitting, the accumulator, the caller. */
+  #take(delta: StreamDelta, record: Record<string, unknown>): void {
+    if (this.#harmony !== undefined && delta.content !== undefined) {
+      this.#harmony.apply(delta);
+    }
+    this.accumulator.identify(record);
+    this.accumulator.add(delta);
+    if (delta.finishReason !== undefined) this.#sawFinish = true;
+    if (!isEmptyDelta(delta)) this.#pending.push(delta);
+  }
+}

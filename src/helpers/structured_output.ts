@@ -1,0 +1,122 @@
+/**
+ * Structured output: ask for JSON that follows a schema and get the parsed
+ * object back, or a {@link StructuredOutputError} with the raw answer.
+ *
+ * @module
+ */
+
+import type { GptOssClient } from "../client/client.ts";
+import { StructuredOutputError } from "../errors/mod.ts";
+import type { RequestOptions } from "../options/request_options.ts";
+import type { ChatCompletion, ChatMessage } from "../types.ts";
+
+/**
+ * Options of {@link generateObject}: any request option, plus the schema.
+ *
+ * @example Asking for a JSON object by schema
+ * ```ts
+ * import type { ObjectOptions } from "@gptoss/client";
+ * const options: ObjectOptions<{ name: string }> = {
+ *   schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+ *   name: "city",
+ * };
+ * ```
+ */
+export interface ObjectOptions<T>
+  extends Omit<RequestOptions, "responseFormat"> {
+  /** The JSON schema the answer must follow. */
+  schema: Record<string, unknown>;
+  /** A name for the schema. Default `"response"`. */
+  name?: string;
+  /** Ask the server to enforce the schema strictly. Default `true`. */
+  strict?: boolean;
+  /** Checks (and may convert) the parsed value; throw to reject it. */
+  validate?: (value: unknown) => T;
+}
+
+/**
+ * Asks for an answer that follows a JSON schema and parses it. A model that
+ * wraps its JSON in a Markdown code fence is forgiven.
+ *
+ * @param client The client.
+ * @param messages The conversation.
+ * @param options The schema, an optional validator, and any request option.
+ * @returns The parsed (and validated) object and the completion it came from.
+ * @throws {StructuredOutputError} With the raw answer, when it is not JSON or the validator rejects it.
+ *
+ * @example Getting a typed object back
+ * ```ts
+ * import { generateObject, GptOssClient } from "@gptoss/client";
+ * import { chatCompletionBody, startMockServer } from "@gptoss/client/testing";
+ *
+ * await using server = await startMockServer();
+ * server.enqueue({ json: chatCompletionBody({ content: '{"name":"Oslo","country":"Norway"}' }) });
+ * const client = new GptOssClient({ baseUrl: server.url, model: "gpt-oss-20b" });
+ * const { object } = await generateObject<{ name: string; country: string }>(
+ *   client,
+ *   [{ role: "user", content: "The capital of Norway, as JSON" }],
+ *   { schema: { type: "object", properties: { name: { type: "string" }, country: { type: "string" } } } },
+ * );
+ * console.log(object.name); // "Oslo"
+ * ```
+ */
+export async function generateObject<T = unknown>(
+  client: GptOssClient,
+  messages: ChatMessage[],
+  options: ObjectOptions<T>,
+): Promise<{ object: T; completion: ChatCompletion }> {
+  const { schema, name = "response", strict = true, validate, ...request } =
+    options;
+  const completion = await client.generateResponse(messages, {
+    ...request,
+    responseFormat: {
+      type: "json_schema",
+      json_schema: { name, schema, strict },
+    },
+  });
+  const raw = completion.choices[0].message.content ?? "";
+  const value = parseJsonAnswer(raw);
+  if (!validate) return { object: value as T, completion };
+  try {
+    return { object: validate(value), completion };
+  } catch (cause) {
+    throw new StructuredOutputError(
+      raw,
+      `validation failed: ${(cause as Error)?.message ?? cause}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/**
+ * Parses an answer that should be JSON, allowing a Markdown code fence around it.
+ *
+ * @param raw The answer text.
+ * @returns The parsed value.
+ * @throws {StructuredOutputError} When it is not JSON.
+ *
+ * @example Reading JSON wrapped in a code fence
+ * ```ts
+ * import { parseJsonAnswer } from "@gptoss/client";
+ * const fence = "`".repeat(3);
+ * console.log(parseJsonAnswer(`${fence}json\n{"ok":true}\n${fence}`)); // { ok: true }
+ * ```
+ */
+export function parseJsonAnswer(raw: string): unknown {
+  const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n\s*```\s*$/i.exec(raw);
+  const text = fenced ? fenced[1] : raw;
+  if (text.trim() === "") {
+    throw new StructuredOutputError(raw, "the answer is empty");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new StructuredOutputError(
+      raw,
+      `it is not JSON (${(cause as Error).message})`,
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Finds out which server answers and the context window its model runs
+ * with, in a few cheap requests: `GET /v1/models` first (vLLM says all there);
+ * then, at once, llama.cpp's `/props`, Ollama's `/api/ps` and LM Studio's
+ * `/api/v0/models`; Ollama's `/api/show` last, when the model is not loaded.
+ * A server that answers none of them is "unknown", not an error; only a
+ * server that cannot be reached at all is.
+ *
+ * @module
+ */
+
+import { AbortError, ConnectionError, TimeoutError } from "../errors/mod.ts";
+import { type HttpContext, requestJson } from "../http/request.ts";
+import type { Timeouts } from "../http/timeouts.ts";
+import { type ModelInfo, readModelList } from "./models.ts";
+import {
+  isLlamaCppProps,
+  llamaCppContext,
+  lmStudioContext,
+  ollamaLoadedContext,
+  ollamaMaxContext,
+  serverFromModels,
+  type ServerInfo,
+  vllmContext,
+} from "./server_info.ts";
+
+/** What discovery needs. */
+export interface DiscoveryContext {
+  http: HttpContext;
+  root: string;
+  timeouts: Timeouts;
+  signal?: AbortSignal;
+  /** The configured model, if any. */
+  model?: string;
+  /** Picks the model from the list (throws when it cannot). */
+  pickModel: (models: ModelInfo[]) => string;
+}
+
+/**
+ * @returns What the server is and the window of its model.
+ * @throws {ConnectionError|TimeoutError|AbortError} When the server cannot be reached at all.
+ */
+export async function discoverServer(
+  context: DiscoveryContext,
+): Promise<ServerInfo> {
+  const get = (path: string, body?: unknown) =>
+    requestJson(context.http, {
+      method: body === undefined ? "GET" : "POST",
+      url: `${context.root}${path}`,
+      timeouts: context.timeouts,
+      ...(body === undefined ? {} : { body }),
+      ...(context.signal ? { signal: context.signal } : {}),
+    }).then(({ body }) => body);
+  // A probe that fails for any reason but the transport just says "not this server".
+  const probe = (path: string, body?: unknown) =>
+    get(path, body).catch((error) => {
+      if (isTransportFailure(error)) throw error;
+      return undefined;
+    });
+
+  let models: ModelInfo[] = [];
+  const listed = await probe("/v1/models");
+  if (listed !== undefined) {
+    try {
+      models = readModelList(listed, "");
+    } catch { /* not a model list: no models */ }
+  }
+  let model = context.model;
+  if (model === undefined && models.length > 0) {
+    try {
+      model = context.pickModel(models);
+    } catch { /* ambiguous: discovery still tells what it can */ }
+  }
+  const base = { models, ...(model ? { model } : {}) };
+  const hint = serverFromModels(models);
+  if (hint === "vllm") {
+    return withContext({ ...base, server: "vllm" }, vllmContext(models, model));
+  }
+
+  const [props, ps, lmStudio] = await Promise.all([
+    probe("/props"),
+    hint === "llamacpp" ? undefined : probe("/api/ps"),
+    hint === "llamacpp" ? undefined : probe("/api/v0/models"),
+  ]);
+  if (hint === "llamacpp" || isLlamaCppProps(props)) {
+    return withContext({ ...base, server: "llamacpp" }, llamaCppContext(props));
+  }
+  const ollama = ollamaLoadedContext(ps, model);
+  if (ollama.isOllama) {
+    const info: ServerInfo = withContext(
+      { ...base, server: "ollama" },
+      ollama.contextLength,
+    );
+    if (model !== undefined) {
+      const max = ollamaMaxContext(await probe("/api/show", { model }));
+      if (max) info.maxContextLength = max;
+    }
+    return info;
+  }
+  const studio = lmStudioContext(lmStudio, model);
+  if (studio.isLmStudio) {
+    const info: ServerInfo = withContext(
+      { ...base, server: "lmstudio" },
+      studio.contextLength,
+    );
+    if (studio.maxContextLength) {
+      info.maxContextLength = studio.maxContextLength;
+    }
+    return info;
+  }
+  return withContext(
+    { ...base, server: "unknown" },
+    vllmContext(models, model),
+  );
+}
+
+function withContext(
+  info: ServerInfo,
+  contextLength: number | undefined,
+): ServerInfo {
+  if (contextLength !== undefined) info.contextLength = contextLength;
+  return info;
+}
+
+function isTransportFailure(error: unknown): boolean {
+  return error instanceof ConnectionError || error instanceof TimeoutError ||
+    error instanceof AbortError;
+}

@@ -1,0 +1,143 @@
+/**
+ * Asks the server to count a conversation's prompt tokens, where it can:
+ * vLLM's `POST /tokenize` takes chat messages and renders them with the
+ * model's chat template; llama.cpp's `POST /apply-template` renders them and
+ * its `POST /tokenize` counts the result. Ollama and LM Studio have no such
+ * endpoint. A server without one answers 404 (or 405, 501), and the caller
+ * falls back to counting locally.
+ *
+ * Sources: vLLM's TokenizeChatRequest and TokenizeResponse
+ * (vllm/entrypoints/openai/protocol.py); llama.cpp's tools/server/README.md
+ * (`/apply-template`, `/tokenize` with `parse_special`).
+ *
+ * @module
+ */
+
+import { ApiError } from "../errors/mod.ts";
+import { type HttpContext, requestJson } from "../http/request.ts";
+import type { Timeouts } from "../http/timeouts.ts";
+import type { ReasoningEffort } from "../wire/reasoning_effort.ts";
+import type { ServerKind } from "../wire/servers.ts";
+import type { ToolDefinition } from "../wire/tools.ts";
+import type { ChatMessage } from "../types.ts";
+
+/** What the server was asked to count. */
+export interface ServerCountRequest {
+  http: HttpContext;
+  root: string;
+  timeouts: Timeouts;
+  maxRetries: number;
+  signal?: AbortSignal;
+  model?: string;
+  messages: ChatMessage[];
+  tools?: readonly ToolDefinition[];
+  reasoningEffort?: ReasoningEffort;
+}
+
+/** A count the server made. */
+export interface ServerCount {
+  promptTokens: number;
+  /** The server that counted. */
+  server: "vllm" | "llamacpp";
+  /** vLLM's `max_model_len`, when it says. */
+  maxContextSize?: number;
+}
+
+/** Statuses that mean "no such endpoint here". */
+const MISSING = new Set([404, 405, 501]);
+
+/**
+ * @param kind The server, when known; both endpoints are tried otherwise.
+ * @param request The conversation and the connection.
+ * @returns The server's count, or `undefined` when it offers no way to count.
+ * @throws {GptOssError} For failures other than a missing endpoint.
+ */
+export async function countOnServer(
+  kind: ServerKind | undefined,
+  request: ServerCountRequest,
+): Promise<ServerCount | undefined> {
+  const order: ("vllm" | "llamacpp")[] = kind === "vllm"
+    ? ["vllm"]
+    : kind === "llamacpp"
+    ? ["llamacpp"]
+    : kind === "ollama" || kind === "lmstudio"
+    ? []
+    : ["vllm", "llamacpp"];
+  for (const server of order) {
+    try {
+      const count = server === "vllm"
+        ? await countWithVllm(request)
+        : await countWithLlamaCpp(request);
+      if (count) return count;
+    } catch (error) {
+      if (!(error instanceof ApiError && MISSING.has(error.status))) {
+        throw error;
+      }
+    }
+  }
+  return undefined;
+}
+
+function post(request: ServerCountRequest, path: string, body: unknown) {
+  return requestJson(request.http, {
+    method: "POST",
+    url: `${request.root}${path}`,
+    body,
+    timeouts: request.timeouts,
+    maxRetries: request.maxRetries,
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+}
+
+function templateFields(request: ServerCountRequest): Record<string, unknown> {
+  return {
+    ...(request.tools?.length ? { tools: request.tools } : {}),
+    ...(request.reasoningEffort
+      ? { chat_template_kwargs: { reasoning_effort: request.reasoningEffort } }
+      : {}),
+  };
+}
+
+async function countWithVllm(
+  request: ServerCountRequest,
+): Promise<ServerCount | undefined> {
+  const { body } = await post(request, "/tokenize", {
+    ...(request.model ? { model: request.model } : {}),
+    messages: request.messages,
+    add_generation_prompt: true,
+    ...templateFields(request),
+  });
+  const answer = body as { count?: unknown; max_model_len?: unknown };
+  // llama.cpp also has /tokenize, for text: its answer has no `count`.
+  if (typeof answer?.count !== "number") return undefined;
+  return {
+    promptTokens: answer.count,
+    server: "vllm",
+    ...(typeof answer.max_model_len === "number"
+      ? { maxContextSize: answer.max_model_len }
+      : {}),
+  };
+}
+
+async function countWithLlamaCpp(
+  request: ServerCountRequest,
+): Promise<ServerCount | undefined> {
+  const { body: applied } = await post(request, "/apply-template", {
+    messages: request.messages,
+    ...templateFields(request),
+    ...(request.reasoningEffort
+      ? { reasoning_effort: request.reasoningEffort }
+      : {}),
+  });
+  const prompt = (applied as { prompt?: unknown })?.prompt;
+  if (typeof prompt !== "string") return undefined;
+  // Special tokens in the rendered prompt are tokens, as when it is served.
+  const { body } = await post(request, "/tokenize", {
+    content: prompt,
+    add_special: false,
+    parse_special: true,
+  });
+  const tokens = (body as { tokens?: unknown })?.tokens;
+  if (!Array.isArray(tokens)) return undefined;
+  return { promptTokens: tokens.length, server: "llamacpp" };
+}

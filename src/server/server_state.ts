@@ -1,0 +1,137 @@
+/**
+ * What a client learns about its server, once and shared by every request:
+ * the model to use, which server it is, and its context window. A lookup in
+ * progress is shared; a failed one is tried again by the next request.
+ *
+ * @module
+ */
+
+import { DEFAULT_CONFIG } from "../options/config.ts";
+import { discoverServer } from "./discover.ts";
+import type { ServerInfo } from "./server_info.ts";
+import { type HttpContext, requestJson } from "../http/request.ts";
+import type { Timeouts } from "../http/timeouts.ts";
+import type { Logger } from "../logger.ts";
+import { pickModel, readModelList } from "./models.ts";
+import type { ServerKind } from "../wire/servers.ts";
+import { untilAborted } from "../http/until_aborted.ts";
+
+/** What the state needs from the client. */
+export interface ServerStateOptions {
+  http: HttpContext;
+  root: string;
+  logger: Logger;
+  /** Milliseconds for each lookup request. */
+  timeouts: Timeouts;
+  /** Retries for the model lookup. */
+  maxRetries: number;
+  /** The configured model and server, if any. */
+  model?: string;
+  server?: ServerKind;
+}
+
+/** The model, the server and its window, looked up once. */
+export class ServerState {
+  readonly #options: ServerStateOptions;
+  #model: string | undefined;
+  #modelLookup: Promise<string> | undefined;
+  #info: ServerInfo | undefined;
+  #discovery: Promise<ServerInfo> | undefined;
+  #warnedFallback = false;
+
+  /** @param options The client's HTTP context, address, logger and configured values. */
+  constructor(options: ServerStateOptions) {
+    this.#options = options;
+    this.#model = options.model;
+  }
+
+  /** The model, when configured or found. */
+  get model(): string | undefined {
+    return this.#model;
+  }
+
+  /** The server: configured, or discovered earlier (never a request of its own). */
+  get server(): ServerKind | undefined {
+    if (this.#options.server) return this.#options.server;
+    const found = this.#info?.server;
+    return found === undefined || found === "unknown" ? undefined : found;
+  }
+
+  /** Discovers the server once; shares the lookup in progress. */
+  discover(timeouts: Timeouts, signal?: AbortSignal): Promise<ServerInfo> {
+    const { http, root, logger } = this.#options;
+    this.#discovery ??= discoverServer({
+      http,
+      root,
+      timeouts,
+      ...(this.#model ? { model: this.#model } : {}),
+      pickModel: (models) => pickModel(models, root),
+    }).then((info) => {
+      this.#info = info;
+      this.#model ??= info.model;
+      logger.info(
+        `Discovered ${info.server} at ${root}: model ${
+          info.model ?? "?"
+        }, context window ${info.contextLength ?? "not told"}.`,
+      );
+      return info;
+    });
+    const discovery = this.#discovery;
+    return untilAborted(discovery, signal).catch((error) => {
+      if (this.#discovery === discovery && !this.#info) {
+        this.#discovery = undefined;
+      }
+      throw error;
+    });
+  }
+
+  /** The model for a request: given, configured, or found once from `GET /v1/models`. */
+  async resolveModel(
+    requested: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    if (requested) return requested;
+    if (this.#model) return this.#model;
+    const { http, root, logger, timeouts, maxRetries } = this.#options;
+    this.#modelLookup ??= requestJson(http, {
+      method: "GET",
+      url: `${root}/v1/models`,
+      timeouts,
+      maxRetries,
+    })
+      .then(({ body, raw }) => {
+        const id = pickModel(readModelList(body, raw), root);
+        this.#model = id;
+        logger.info(
+          `Using model ${JSON.stringify(id)}, the one ${root} serves.`,
+        );
+        return id;
+      });
+    const lookup = this.#modelLookup;
+    try {
+      return await untilAborted(lookup, signal);
+    } catch (error) {
+      if (this.#modelLookup === lookup && !this.#model) {
+        this.#modelLookup = undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** The context window: configured, or the server's when "auto" (8192 when it does not tell). */
+  async contextWindow(
+    configured: number | "auto",
+    signal?: AbortSignal,
+  ): Promise<number> {
+    if (configured !== "auto") return configured;
+    const info = await this.discover(this.#options.timeouts, signal);
+    if (info.contextLength !== undefined) return info.contextLength;
+    if (!this.#warnedFallback) {
+      this.#warnedFallback = true;
+      this.#options.logger.warn(
+        `maxContextSize is "auto" but ${this.#options.root} (${info.server}) did not tell its context window; using ${DEFAULT_CONFIG.maxContextSize}. Set maxContextSize to the window the model runs with.`,
+      );
+    }
+    return DEFAULT_CONFIG.maxContextSize;
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * A server-sent events parser that follows the WHATWG "interpreting an event
+ * stream" rules exactly: lines end in LF, CR or CRLF (a CRLF may be split
+ * across two chunks), a leading BOM is dropped once, lines starting with `:`
+ * are comments, several `data:` lines join with LF, one space after the colon
+ * is removed, and an event is dispatched at a blank line only if it had data.
+ * An event left without its blank line at the end of the stream is not
+ * dispatched, as in a browser.
+ *
+ * Spec: https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+ *
+ * @module
+ */
+
+import { InvalidResponseError } from "../errors/mod.ts";
+
+/**
+ * One dispatched event.
+ *
+ * @example Recognising the end of a stream
+ * ```ts
+ * import type { SseEvent } from "@gptoss/client";
+ * const done = (event: SseEvent) => event.data === "[DONE]";
+ * ```
+ */
+
+export interface SseEvent {
+  /** The data lines, joined by LF. */
+  data: string;
+  /** The `event:` field; `""` when absent (a browser would call it "message"). */
+  event: string;
+  /** The last event id seen so far in the stream; `""` when none. */
+  id: string;
+}
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * A push parser: feed it decoded text as it arrives, it calls `onEvent` for
+ * each complete event. It keeps only the unfinished line between calls.
+ *
+ * @example Feeding chunks split anywhere
+ * ```ts
+ * import { SseParser } from "@gptoss/client";
+ * const events: string[] = [];
+ * const parser = new SseParser((data) => events.push(data));
+ * parser.feed("data: hel");
+ * parser.feed("lo\r\n\r\ndata: [DONE]\n\n");
+ * console.log(events); // ["hello", "[DONE]"]
+ * ```
+ */
+export class SseParser {
+  readonly #onEvent: (data: string, event: string, id: string) => void;
+  readonly #onOtherField: ((field: string, value: string) => void) | undefined;
+  #line = ""; // the unfinished line carried over from the previous chunk
+  #data = "";
+  #hasData = false;
+  #event = "";
+  #id = "";
+  #started = false;
+  #afterCR = false; // the previous chunk ended with CR: a leading LF completes a CRLF
+  readonly #maxEventLength: number;
+
+  /**
+   * Creates a parser.
+   *
+   * @param onEvent Called with each event's data, type and last event id.
+   * @param onOtherField Called with each field the spec tells a browser to
+   * ignore (not `data`, `event`, `id` or `retry`), for dialects such as
+   * llama.cpp's `error:` lines; the event being built is not affected.
+   * @param maxEventLength The longest event (or line) kept in memory, in
+   * characters; a longer one throws {@link InvalidResponseError} instead of
+   * growing without end. Default: no limit.
+   */
+  constructor(
+    onEvent: (data: string, event: string, id: string) => void,
+    onOtherField?: (field: string, value: string) => void,
+    maxEventLength = Infinity,
+  ) {
+    this.#onEvent = onEvent;
+    this.#onOtherField = onOtherField;
+    this.#maxEventLength = maxEventLength;
+  }
+
+  /**
+   * Parses the next piece of the stream.
+   *
+   * @param chunk Decoded text, split anywhere.
+   */
+  feed(chunk: string): void {
+    let start = 0;
+    const length = chunk.length;
+    if (!this.#started) {
+      if (length === 0) return;
+      this.#started = true;
+      if (chunk.charCodeAt(0) === 0xfeff) start = 1;
+    }
+    if (this.#afterCR && start < length) {
+      this.#afterCR = false;
+      if (chunk.charCodeAt(start) === LF) start++;
+    }
+    if (chunk.indexOf("\r", start) === -1) {
+      this.#feedLF(chunk, start);
+      return;
+    }
+    // Positions of the next LF and CR, searched again only once passed, so a
+    // stream without CR costs one failed search per chunk, not one per line.
+    let nextLF = chunk.indexOf("\n", start);
+    let nextCR = chunk.indexOf("\r", start);
+    while (start < length) {
+      if (nextLF !== -1 && nextLF < start) nextLF = chunk.indexOf("\n", start);
+      if (nextCR !== -1 && nextCR < start) nextCR = chunk.indexOf("\r", start);
+      const end = nextCR === -1
+        ? nextLF
+        : nextLF === -1
+        ? nextCR
+        : Math.min(nextLF, nextCR);
+      if (end === -1) {
+        this.#line += start === 0 ? chunk : chunk.slice(start);
+        this.#checkSize();
+        return;
+      }
+      const piece = chunk.slice(start, end);
+      if (this.#line) {
+        this.#processLine(this.#line + piece);
+        this.#line = "";
+      } else this.#processLine(piece);
+      start = end + 1;
+      if (chunk.charCodeAt(end) === CR) {
+        if (start === length) this.#afterCR = true;
+        else if (chunk.charCodeAt(start) === LF) start++;
+      }
+    }
+  }
+
+  /**
+   * The common case, a chunk without CR: lines found with one search each,
+   * `data:` lines read in place, and a one-line event dispatched without
+   * being buffered.
+   */
+  #feedLF(chunk: string, from: number): void {
+    let start = from;
+    let end = chunk.indexOf("\n", start);
+    if (end !== -1 && this.#line) {
+      // The line begun in the previous chunk.
+      this.#processLine(this.#line + chunk.slice(start, end));
+      this.#line = "";
+      start = end + 1;
+      end = chunk.indexOf("\n", start);
+    }
+    while (end !== -1) {
+      if (end === start) this.#processLine("");
+      else if (chunk.startsWith("data:", start)) {
+        const value = chunk.slice(
+          chunk.charCodeAt(start + 5) === 32 ? start + 6 : start + 5,
+          end,
+        );
+        if (!this.#hasData && chunk.charCodeAt(end + 1) === LF) {
+          // "data: …\n\n": the whole event at once.
+          const event = this.#event;
+          this.#event = "";
+          this.#onEvent(value, event, this.#id);
+          start = end + 2;
+          end = chunk.indexOf("\n", start);
+          continue;
+        }
+        this.#addData(value);
+      } else this.#processLine(chunk.slice(start, end));
+      start = end + 1;
+      end = chunk.indexOf("\n", start);
+    }
+    if (start < chunk.length) {
+      this.#line += start === 0 ? chunk : chunk.slice(start);
+      this.#checkSize();
+    }
+  }
+
+  /**
+   * Ends the stream.
+   *
+   * @returns `true` when data arrived that no blank line dispatched (the
+   * stream was cut in the middle of an event), `false` otherwise.
+   */
+  end(): boolean {
+    const cut = this.#hasData || this.#line !== "";
+    this.#line = "";
+    this.#data = "";
+    this.#hasData = false;
+    this.#event = "";
+    return cut;
+  }
+
+  #addData(value: string): void {
+    if (this.#hasData) this.#data += "\n" + value;
+    else {
+      this.#data = value;
+      this.#hasData = true;
+    }
+    if (this.#data.length > this.#maxEventLength) this.#checkSize();
+  }
+
+  #checkSize(): void {
+    if (this.#line.length + this.#data.length > this.#maxEventLength) {
+      throw new InvalidResponseError(
+        `A stream event is longer than ${this.#maxEventLength} characters; the stream was not read further. Raise maxResponseBytes if such events are expected.`,
+        (this.#data || this.#line).slice(0, 200),
+      );
+    }
+  }
+
+  #processLine(line: string): void {
+    if (line === "") {
+      if (this.#hasData) {
+        const data = this.#data;
+        const event = this.#event;
+        this.#data = "";
+        this.#hasData = false;
+        this.#event = "";
+        this.#onEvent(data, event, this.#id);
+      } else this.#event = "";
+      return;
+    }
+    // Nearly every line is "data: …": read it without cutting out the field name.
+    if (line.startsWith("data:")) {
+      this.#addData(
+        line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5),
+      );
+      return;
+    }
+    const colon = line.indexOf(":");
+    if (colon === 0) return; // a comment
+    let field: string;
+    let value: string;
+    if (colon === -1) {
+      field = line;
+      value = "";
+    } else {
+      field = line.slice(0, colon);
+      value = line.charCodeAt(colon + 1) === 32
+        ? line.slice(colon + 2)
+        : line.slice(colon + 1);
+    }
+    switch (field) {
+      case "data":
+        this.#addData(value);
+        break;
+      case "event":
+        this.#event = value;
+        break;
+      case "id":
+        if (!value.includes("\0")) this.#id = value;
+        break;
+      case "retry": // nothing reconnects here
+        break;
+      default:
+        this.#onOtherField?.(field, value);
+    }
+  }
+}
+
+/**
+ * The parser as a `TransformStream` from decoded text to events.
+ *
+ * @example Parsing a response body into events
+ * ```ts
+ * import { SseParserStream } from "@gptoss/client";
+ * const body = new Response("data: a\n\ndata: b\n\n").body!;
+ * const events = body.pipeThrough(new TextDecoderStream()).pipeThrough(new SseParserStream());
+ * for await (const event of events) console.log(event.data); // a, then b
+ * ```
+ */
+export class SseParserStream extends TransformStream<string, SseEvent> {
+  constructor() {
+    let parser: SseParser;
+    super({
+      start(controller) {
+        parser = new SseParser((data, event, id) =>
+          controller.enqueue({ data, event, id })
+        );
+      },
+      transform(chunk) {
+        parser.feed(chunk);
+      },
+      flush() {
+        parser.end();
+      },
+    });
+  }
+}
