@@ -21,8 +21,7 @@
  * @module
  */
 
-import { GptOssClient } from "./mod.ts";
-import { VERSION } from "./src/version.ts";
+import { GptOssClient, VERSION } from "./mod.ts";
 import { parseCommandLine, USAGE, UsageError } from "./cli/args.ts";
 import { runChat } from "./cli/chat.ts";
 import { clientConfig } from "./cli/config.ts";

@@ -154,16 +154,24 @@ export interface ChatChoice {
 }
 
 /**
- * What the messages lost to fit the context window, when the client trimmed
- * them before sending.
+ * What trimming a conversation to the context window did: what was kept,
+ * dropped and shortened. `truncateMessages` returns it; a completion carries
+ * it as `truncation` when the client trimmed the messages before sending.
  *
- * @example Telling the user
+ * @example Telling the user what was left out
  * ```ts
- * import type { TruncationInfo } from "@gptoss/client";
- * const note = (t: TruncationInfo) => `dropped ${t.dropped.length} old messages`;
+ * import { type Truncation, truncateMessages } from "@gptoss/client";
+ * import assert from "node:assert/strict";
+ * const note = (t: Truncation) => `dropped ${t.dropped.length} old messages`;
+ * const history = Array.from({ length: 30 }, (_, i) => ({ role: "user" as const, content: `Note ${i}: ${"word ".repeat(50)}` }));
+ * const truncation = truncateMessages(history, { maxContextSize: 1000, maxTokens: 200 });
+ * assert.equal(truncation.kept.length + truncation.dropped.length, 30);
+ * assert.match(note(truncation), /^dropped \d+ old messages$/);
  * ```
  */
-export interface TruncationInfo {
+export interface Truncation {
+  /** The messages sent, in their order (shortened ones replaced by their shortened copy). */
+  kept: ChatMessage[];
   /** The messages that were not sent, oldest first. */
   dropped: ChatMessage[];
   /** The messages sent shortened (head and tail kept), with what was cut. */
@@ -253,7 +261,7 @@ export interface ChatCompletion {
   /** `true` when the stream broke before its end: what arrived, nothing more. */
   incomplete?: boolean;
   /** Present when the client dropped old messages to fit the context window. */
-  truncation?: TruncationInfo;
+  truncation?: Truncation;
   /** llama.cpp's own measurements (`prompt_n`, `predicted_per_second`, …), when it sent them. */
   timings?: Record<string, number>;
   /** What the client measured. */

@@ -4,5 +4,14 @@
  * @module
  */
 
-/** The package's version. */
+/**
+ * The package's version.
+ *
+ * @example Logging which client a service runs
+ * ```ts
+ * import { VERSION } from "@gptoss/client";
+ * import assert from "node:assert/strict";
+ * assert.match(VERSION, /^\d+\.\d+\.\d+/);
+ * ```
+ */
 export const VERSION = "0.1.0";

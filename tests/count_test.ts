@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
 import {
   countMessageTokens,
-  countRenderedTokens,
   estimatingTokenizer,
-  messageTokenCounts,
   renderHarmonyPrompt,
   type Tokenizer,
 } from "../mod.ts";
 import { gptOssTokenizer } from "../tokenizer/mod.ts";
 import { DEFAULT_SYSTEM_MESSAGE_TOKENS } from "../src/harmony/prompt.ts";
+import {
+  countRenderedTokens,
+  messageTokenCounts,
+} from "../src/context/count.ts";
 import { loadRenderings, toChatMessage, toOptions } from "./_harmony_cases.ts";
 
 const renderings = await loadRenderings("renderings.json");
@@ -86,7 +88,7 @@ Deno.test("messageTokenCounts() splits the total where messages begin", () => {
   for (const c of renderings) {
     const messages = c.messages.map(toChatMessage);
     const options = { ...toOptions(c), tokenizer: gptOssTokenizer };
-    const counts = messageTokenCounts(messages, options);
+    const counts = messageTokenCounts(messages, gptOssTokenizer, options);
     assert.equal(counts.messages.length, messages.length);
     assert.equal(
       counts.fixed + counts.messages.reduce((a, b) => a + b, 0),
@@ -192,8 +194,7 @@ Deno.test("messageTokenCounts() gives each message the count of its rendering, f
   fc.assert(
     fc.property(fc.array(message, { maxLength: 12 }), (messages) => {
       for (const tokenizer of [estimatingTokenizer, gptOssTokenizer]) {
-        const counts = messageTokenCounts(messages, {
-          tokenizer,
+        const counts = messageTokenCounts(messages, tokenizer, {
           currentDate: "2025-08-05",
         });
         const parts =

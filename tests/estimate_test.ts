@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { estimateTokens, estimatingTokenizer } from "../mod.ts";
+import { estimatingTokenizer } from "../mod.ts";
+
+const estimateTokens = (text: string) => estimatingTokenizer.count(text);
 import { gptOssTokenizer } from "../tokenizer/mod.ts";
 import { loadSamples } from "../bench/estimator/samples.ts";
 
@@ -8,13 +10,13 @@ import { loadSamples } from "../bench/estimator/samples.ts";
 // never fitted to, and seeded random base64, hex, UUIDs and emoji.
 const samples = await loadSamples(1500);
 
-Deno.test("estimateTokens() is 0 for empty text and at least 1 otherwise", () => {
+Deno.test("estimatingTokenizer.count() is 0 for empty text and at least 1 otherwise", () => {
   assert.equal(estimateTokens(""), 0);
   assert.ok(estimateTokens("a") >= 1);
   assert.ok(estimateTokens(" ") >= 1);
 });
 
-Deno.test("estimateTokens() never undercounts a sample by more than 2%", () => {
+Deno.test("estimatingTokenizer.count() never undercounts a sample by more than 2%", () => {
   const kinds = new Set(samples.map((s) => s.kind));
   for (
     const kind of [
@@ -38,7 +40,7 @@ Deno.test("estimateTokens() never undercounts a sample by more than 2%", () => {
   assert.deepEqual(under, []);
 });
 
-Deno.test("estimateTokens() overcounts English prose by no more than about 20%", () => {
+Deno.test("estimatingTokenizer.count() overcounts English prose by no more than about 20%", () => {
   for (const heldOut of [false, true]) {
     let estimated = 0;
     let exact = 0;
@@ -53,7 +55,7 @@ Deno.test("estimateTokens() overcounts English prose by no more than about 20%",
   }
 });
 
-Deno.test("estimateTokens() is not fooled by text built to look like English words", () => {
+Deno.test("estimatingTokenizer.count() is not fooled by text built to look like English words", () => {
   // Long runs of lower-case letters with no vowels pattern: each one is
   // several tokens, and the estimate must still cover them.
   const text = Array.from(
@@ -63,10 +65,6 @@ Deno.test("estimateTokens() is not fooled by text built to look like English wor
   assert.ok(estimateTokens(text) >= gptOssTokenizer.count(text) * 0.98);
 });
 
-Deno.test("estimatingTokenizer counts like estimateTokens and says it is not exact", () => {
-  assert.equal(
-    estimatingTokenizer.count("hello world"),
-    estimateTokens("hello world"),
-  );
+Deno.test("estimatingTokenizer says its counts are not exact", () => {
   assert.equal(estimatingTokenizer.exact, false);
 });

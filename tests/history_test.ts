@@ -1,6 +1,19 @@
 import assert from "node:assert/strict";
 import { type ChatMessage, GptOssClient } from "../mod.ts";
-import { prepareHistory } from "../src/context/history.ts";
+import { prepareHistory as keptReasoning } from "../src/context/history.ts";
+import { withReasoningFields } from "../src/wire/messages.ts";
+import { type ServerKind, traitsOf } from "../src/wire/servers.ts";
+
+/** The history rules, then the fields a server reads the kept reasoning from. */
+function prepareHistory(
+  messages: ChatMessage[],
+  options: { keepReasoning?: boolean; server?: ServerKind } = {},
+): ChatMessage[] {
+  return withReasoningFields(
+    keptReasoning(messages, options.keepReasoning),
+    traitsOf(options.server).reasoningFields,
+  );
+}
 import { startMockServer } from "../testing/mod.ts";
 
 const history: ChatMessage[] = [

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { SseParser, SseParserStream } from "../src/stream/sse.ts";
+import { SseParser } from "../src/stream/sse.ts";
 
 type Seen = [data: string, event: string, id: string];
 
@@ -101,21 +101,4 @@ Deno.test("SseParser() gives the same events however a stream is split in two or
       assert.deepEqual(three, expected, `split at ${i} and ${j}`);
     }
   }
-});
-
-Deno.test("SseParserStream() parses decoded bytes from a body", async () => {
-  const body = new Response("data: a\n\n: c\ndata: b\ndata: c\n\n").body!;
-  const events = [];
-  for await (
-    const e of body.pipeThrough(new TextDecoderStream()).pipeThrough(
-      new SseParserStream(),
-    )
-  ) {
-    events.push(e);
-  }
-  assert.deepEqual(events, [{ data: "a", event: "", id: "" }, {
-    data: "b\nc",
-    event: "",
-    id: "",
-  }]);
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { GptOssClient, SseParserStream } from "../mod.ts";
+import { GptOssClient } from "../mod.ts";
+import { SseParser } from "../src/stream/sse.ts";
 import { chatCompletionStream, startMockServer } from "../testing/mod.ts";
 import { waitFor } from "./_helpers.ts";
 
@@ -56,11 +57,12 @@ Deno.test("toReadableStream() as NDJSON: reasoning and content lines apart, then
 Deno.test("toReadableStream('sse'): delta events, then a done event, readable by an event-stream parser", async () => {
   await using server = await startMockServer();
   server.enqueue({ sse: chatCompletionStream(answer), writes: 7 });
-  const events = await Array.fromAsync(
-    client(server.url).streamResponse(ask).toReadableStream("sse")
+  const events: { data: string; event: string }[] = [];
+  const parser = new SseParser((data, event) => events.push({ data, event }));
+  for await (
+    const text of client(server.url).streamResponse(ask).toReadableStream("sse")
       .pipeThrough(new TextDecoderStream())
-      .pipeThrough(new SseParserStream()),
-  );
+  ) parser.feed(text);
   const last = events.pop()!;
   assert.equal(last.event, "done");
   assert.deepEqual(JSON.parse(last.data), {

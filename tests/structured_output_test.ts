@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  generateObject,
-  GptOssClient,
-  parseJsonAnswer,
-  StructuredOutputError,
-} from "../mod.ts";
+import { generateObject, GptOssClient, StructuredOutputError } from "../mod.ts";
+import { parseJsonAnswer } from "../src/helpers/structured_output.ts";
 import { chatCompletionBody, startMockServer } from "../testing/mod.ts";
 
 const schema = {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   type ChatMessage,
+  defineTool,
   GptOssClient,
   runToolLoop,
   streamToolLoop,
@@ -40,21 +41,20 @@ Deno.test("runToolLoop() runs the requested functions in order and sends the res
     server: "vllm",
   });
   const result = await runToolLoop(client, question, {
-    tools: {
-      get_weather: {
-        description: "Current weather in a city",
-        parameters: {
-          type: "object",
-          properties: { city: { type: "string" } },
-          required: ["city"],
-        },
-        execute: async ({ city }) => {
-          order.push(String(city));
-          await new Promise((r) => setTimeout(r, city === "Oslo" ? 20 : 0));
-          return { city, celsius: city === "Oslo" ? 18 : 12 };
-        },
+    tools: [defineTool({
+      name: "get_weather",
+      description: "Current weather in a city",
+      parameters: {
+        type: "object",
+        properties: { city: { type: "string" } },
+        required: ["city"],
       },
-    },
+      execute: async ({ city }) => {
+        order.push(city);
+        await new Promise((r) => setTimeout(r, city === "Oslo" ? 20 : 0));
+        return { city, celsius: city === "Oslo" ? 18 : 12 };
+      },
+    })],
     temperature: 0,
   });
   assert.equal(result.finished, true);
@@ -117,14 +117,14 @@ Deno.test("runToolLoop() sends failures back to the model, or throws with throwO
   ];
   server.enqueue({ json: chatCompletionBody({ toolCalls: bad }) });
   server.enqueue({ json: chatCompletionBody({ content: "Sorry." }) });
-  const tools = {
-    get_weather: {
-      execute: ({ city }: Record<string, unknown>) => {
-        if (city === "Nowhere") throw new Error("unknown city");
-        return "sunny";
-      },
+  const tools = [defineTool({
+    name: "get_weather",
+    parameters: { type: "object", properties: { city: { type: "string" } } },
+    execute: ({ city }) => {
+      if (city === "Nowhere") throw new Error("unknown city");
+      return "sunny";
     },
-  };
+  })];
   const result = await runToolLoop(client, question, { tools });
   assert.equal(result.finished, true);
   assert.match(
@@ -154,14 +154,14 @@ Deno.test("runToolLoop() stops at the round limit and says it did not finish", a
   }
   const client = new GptOssClient({ baseUrl: server.url, model: "m" });
   const result = await runToolLoop(client, question, {
-    tools: { again: { execute: () => "more" } },
+    tools: [defineTool({ name: "again", execute: () => "more" })],
     maxRounds: 2,
   });
   assert.equal(result.finished, false);
   assert.equal(result.rounds, 2);
   assert.equal(server.requests.length, 2);
   await assert.rejects(
-    runToolLoop(client, question, { tools: {}, maxRounds: 0 }),
+    runToolLoop(client, question, { tools: [], maxRounds: 0 }),
     /maxRounds/,
   );
 });
@@ -183,7 +183,9 @@ Deno.test("streamToolLoop() yields deltas, tool results and the result, round by
   const events: ToolLoopEvent[] = [];
   for await (
     const event of streamToolLoop(client, question, {
-      tools: { get_weather: { execute: () => ({ celsius: 18 }) } },
+      tools: [
+        defineTool({ name: "get_weather", execute: () => ({ celsius: 18 }) }),
+      ],
     })
   ) {
     events.push(event);

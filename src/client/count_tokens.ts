@@ -6,52 +6,29 @@
  * @module
  */
 
-import { checkBoolean } from "../options/config.ts";
-import { countMessageTokens } from "../context/count.ts";
-import type { Tokenizer } from "../context/tokenizer.ts";
-import type { Logger } from "../logger.ts";
-import type { ReasoningEffort } from "../wire/reasoning_effort.ts";
-import { resolveTemplateOptions } from "../options/request_options.ts";
-import { countOnServer, type ServerCountRequest } from "../server/server_count.ts";
-import type { ServerKind } from "../wire/servers.ts";
-import type { TimeoutSettings } from "../http/timeouts.ts";
-import type { ToolDefinition } from "../wire/tools.ts";
-
-/**
- * Options for `GptOssClient.countTokens`.
- *
- * @example Counting locally at high effort
- * ```ts
- * import type { CountTokensOptions } from "@gptoss/client";
- * const options: CountTokensOptions = { reasoningEffort: "high", local: true };
- * ```
- */
-export interface CountTokensOptions {
-  /** The model; the client's by default. */
-  model?: string;
-  /** The tools the request will send: they are part of the prompt. */
-  tools?: ToolDefinition[];
-  /** The reasoning effort the request will ask for. */
-  reasoningEffort?: ReasoningEffort;
-  /** Count earlier turns' reasoning too, as a request with `keepReasoning` sends it. */
-  keepReasoning?: boolean;
-  /** Count locally even when the server could. Default `false`. */
-  local?: boolean;
-  /** Cancels the count. */
-  signal?: AbortSignal;
-  /** Milliseconds to wait for each answer, or `{ headers, idle, total }`. */
-  timeout?: number | TimeoutSettings;
-  /** Retries after a connection failure or a busy status. */
-  maxRetries?: number;
-}
+import { checkBoolean } from "../checks.ts";
+import { messageTokenCounts } from "../context/count.ts";
+import { prepareHistory } from "../context/history.ts";
+import type { ClientConfig } from "../options/client_config.ts";
+import { COUNT_KEYS, type CountTokensOptions } from "../options/options.ts";
+import { resolveOptions } from "../options/resolve.ts";
+import { countOnServer } from "../server/server_count.ts";
+import type { ServerState } from "../server/server_state.ts";
+import type { ChatMessage } from "../types.ts";
+import { assertValidMessages } from "../wire/messages.ts";
 
 /**
  * A conversation's prompt tokens and who counted them.
  *
  * @example Reporting a token count
  * ```ts
- * import type { TokenCount } from "@gptoss/client";
+ * import { GptOssClient, type TokenCount } from "@gptoss/client";
+ * import { startMockServer } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
  * const say = (c: TokenCount) => `${c.promptTokens} tokens (${c.exact ? "exact" : "estimated"}, ${c.source})`;
+ * await using server = await startMockServer({ counting: "vllm" });
+ * const count = await new GptOssClient({ baseUrl: server.url }).countTokens([{ role: "user", content: "Hi" }]);
+ * assert.match(say(count), /^\d+ tokens \(exact, vllm\)$/);
  * ```
  */
 export interface TokenCount {
@@ -68,29 +45,62 @@ export interface TokenCount {
   maxContextSize?: number;
 }
 
-/** What the count needs from the client. */
-export interface TokenCountContext
-  extends Omit<ServerCountRequest, "tools" | "reasoningEffort"> {
-  tokenizer: Tokenizer;
-  logger: Logger;
-  /** The server, when known; `undefined` to try every endpoint. */
-  server: ServerKind | undefined;
-  local: boolean;
-  tools?: readonly ToolDefinition[];
-  reasoningEffort?: ReasoningEffort;
-}
-
 /**
- * @param context The prepared conversation, the connection and the tokenizer.
+ * @param config The client's configuration.
+ * @param state What the client knows of its server.
+ * @param messages The conversation.
+ * @param options The caller's options.
  * @returns The server's count, or the local one where the server cannot count.
+ * @throws {InvalidMessageError|ConfigError} For a malformed message or option.
  * @throws {GptOssError} When the server fails for another reason than having
  * no counting endpoint.
  */
-export async function countPromptTokens(
-  context: TokenCountContext,
+export async function countTokens(
+  config: ClientConfig,
+  state: ServerState,
+  messages: ChatMessage[],
+  options: CountTokensOptions,
 ): Promise<TokenCount> {
-  if (!context.local) {
-    const counted = await countOnServer(context.server, context);
+  assertValidMessages(messages);
+  const resolved = resolveOptions(
+    "options",
+    options,
+    COUNT_KEYS,
+    config.defaults,
+  );
+  const local = options.local === undefined
+    ? false
+    : checkBoolean("options.local", options.local);
+  const { transport, model } = resolved;
+  const prepared = prepareHistory(messages, resolved.policy.keepReasoning);
+  const template = {
+    ...(model.tools ? { tools: model.tools } : {}),
+    ...(model.reasoningEffort
+      ? { reasoningEffort: model.reasoningEffort }
+      : {}),
+  };
+  if (!local) {
+    let server = state.server;
+    if (!server) {
+      // Knowing the server saves a probe of an endpoint it does not have.
+      const info = await state.discover(
+        transport.timeout,
+        transport.maxRetries,
+        transport.signal,
+      );
+      server = info.server === "unknown" ? undefined : info.server;
+    }
+    const name = model.model ?? state.model;
+    const counted = await countOnServer(server, {
+      http: config.http,
+      root: config.root,
+      timeouts: transport.timeout,
+      maxRetries: transport.maxRetries,
+      messages: prepared,
+      ...template,
+      ...(name ? { model: name } : {}),
+      ...(transport.signal ? { signal: transport.signal } : {}),
+    });
     if (counted) {
       return {
         promptTokens: counted.promptTokens,
@@ -101,54 +111,15 @@ export async function countPromptTokens(
           : { maxContextSize: counted.maxContextSize }),
       };
     }
-    context.logger.debug(
+    config.http.logger.debug(
       "The server has no token counting endpoint; counting locally.",
     );
   }
-  const exact = context.tokenizer.exact === true;
+  const { tokenizer } = config;
+  const exact = tokenizer.exact === true;
   return {
-    promptTokens: countMessageTokens(context.messages, {
-      tokenizer: context.tokenizer,
-      ...(context.tools ? { tools: context.tools } : {}),
-      ...(context.reasoningEffort
-        ? { reasoningEffort: context.reasoningEffort }
-        : {}),
-    }),
+    promptTokens: messageTokenCounts(prepared, tokenizer, template).total,
     source: exact ? "tokenizer" : "estimate",
     exact,
-  };
-}
-
-/** {@link CountTokensOptions} checked and merged with the client's defaults. */
-export interface ResolvedCountOptions {
-  local: boolean;
-  tools?: ToolDefinition[];
-  reasoningEffort?: ReasoningEffort;
-  keepReasoning: boolean;
-}
-
-/**
- * @param options The caller's options.
- * @param defaults The client's reasoning effort and reasoning policy.
- * @returns The options, checked.
- * @throws {ConfigError} For a wrong value.
- */
-export function resolveCountTokensOptions(
-  options: CountTokensOptions,
-  defaults: { reasoningEffort?: ReasoningEffort; keepReasoning: boolean },
-): ResolvedCountOptions {
-  const { tools, reasoningEffort } = resolveTemplateOptions(
-    options,
-    defaults.reasoningEffort,
-  );
-  return {
-    local: options.local === undefined
-      ? false
-      : checkBoolean("options.local", options.local),
-    ...(tools ? { tools } : {}),
-    ...(reasoningEffort ? { reasoningEffort } : {}),
-    keepReasoning: options.keepReasoning === undefined
-      ? defaults.keepReasoning
-      : checkBoolean("options.keepReasoning", options.keepReasoning),
   };
 }

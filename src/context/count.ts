@@ -8,29 +8,14 @@
 
 import type { ChatMessage } from "../types.ts";
 import { forEachSpecialSplit } from "../harmony/special_tokens.ts";
-import { estimatingTokenizer } from "./estimate.ts";
 import {
   DEFAULT_SYSTEM_MESSAGE_TOKENS,
   harmonyFixedParts,
   type HarmonyPromptOptions,
-  HarmonyWalk,
 } from "../harmony/prompt.ts";
+import { HarmonyWalk } from "../harmony/walk.ts";
 import type { Tokenizer } from "./tokenizer.ts";
-
-/**
- * Options for {@link countMessageTokens}: the tokenizer, and what the
- * template adds (tools, reasoning effort, date, identity).
- *
- * @example Counting with the estimate at high effort
- * ```ts
- * import { estimatingTokenizer, type CountOptions } from "@gptoss/client";
- * const options: CountOptions = { tokenizer: estimatingTokenizer, reasoningEffort: "high" };
- * ```
- */
-export interface CountOptions extends HarmonyPromptOptions {
-  /** What counts the text; the built-in estimator by default. */
-  tokenizer?: Tokenizer;
-}
+import { type ContextOptions, resolveCountingOptions } from "./window.ts";
 
 /**
  * The tokens of rendered harmony text: one per special token, and the
@@ -39,13 +24,6 @@ export interface CountOptions extends HarmonyPromptOptions {
  * @param text Text with special tokens written out, such as a rendered prompt.
  * @param tokenizer What counts the ordinary text.
  * @returns Its tokens.
- *
- * @example Counting a rendered Harmony prompt
- * ```ts
- * import { countRenderedTokens } from "@gptoss/client";
- * import { gptOssTokenizer } from "@gptoss/client/tokenizer";
- * console.log(countRenderedTokens("<|start|>user<|message|>hello world<|end|>", gptOssTokenizer)); // 6
- * ```
  */
 export function countRenderedTokens(
   text: string,
@@ -61,21 +39,7 @@ export function countRenderedTokens(
   return total;
 }
 
-/**
- * A conversation's prompt tokens, split where messages begin.
- *
- * @example Pricing the latest messages by addition
- * ```ts
- * import { messageTokenCounts, type MessageTokenCounts } from "@gptoss/client";
- * const counts: MessageTokenCounts = messageTokenCounts([
- *   { role: "user", content: "Hi" },
- *   { role: "assistant", content: "Hello!" },
- *   { role: "user", content: "Bye" },
- * ]);
- * const lastTwo = counts.fixed + counts.messages[1] + counts.messages[2];
- * console.log(lastTwo < counts.total); // true
- * ```
- */
+/** A conversation's prompt tokens, split where messages begin. */
 export interface MessageTokenCounts {
   /** The template's system and developer messages and the generation prompt. */
   fixed: number;
@@ -90,30 +54,21 @@ export interface MessageTokenCounts {
  * place, so that any run of the latest messages can be priced by addition.
  *
  * @param messages The conversation.
- * @param options The tokenizer and what the template adds.
+ * @param tokenizer What counts the text.
+ * @param template What the template adds.
  * @returns The fixed tokens, each message's tokens, and the total.
- *
- * @example Seeing what each message costs
- * ```ts
- * import { messageTokenCounts } from "@gptoss/client";
- * const counts = messageTokenCounts([
- *   { role: "system", content: "Be brief." },
- *   { role: "user", content: "Hi" },
- * ]);
- * console.log(counts.fixed + counts.messages[1] === counts.total); // true
- * ```
  */
 export function messageTokenCounts(
   messages: readonly ChatMessage[],
-  options: CountOptions = {},
+  tokenizer: Tokenizer,
+  template: HarmonyPromptOptions = {},
 ): MessageTokenCounts {
-  const tokenizer = options.tokenizer ?? estimatingTokenizer;
-  const parts = harmonyFixedParts(messages, options);
+  const parts = harmonyFixedParts(messages, template);
   // The template's default system message has a known count; estimating
   // its fixed text would only add error.
   const system = parts.defaultSystem && !tokenizer.exact
     ? DEFAULT_SYSTEM_MESSAGE_TOKENS[
-      options.tools?.length ? "withTools" : "plain"
+      template.tools?.length ? "withTools" : "plain"
     ]
     : countRenderedTokens(parts.system, tokenizer);
   const fixed = system +
@@ -149,20 +104,28 @@ export function messageTokenCounts(
  * `gptOssTokenizer` from `@gptoss/client/tokenizer` for exact counts), tools,
  * reasoning effort, date and identity.
  * @returns The prompt's tokens.
+ * @throws {ConfigError} For an unknown option or a wrong value.
  *
- * @example Counting a conversation's prompt tokens
+ * @example Counting a conversation's prompt tokens, estimated and exactly
  * ```ts
  * import { countMessageTokens } from "@gptoss/client";
- * const tokens = countMessageTokens([
- *   { role: "system", content: "Be brief." },
- *   { role: "user", content: "What is 2 + 2?" },
- * ]);
- * console.log(tokens); // 92 estimated; exactly 85 with gptOssTokenizer
+ * import { gptOssTokenizer } from "@gptoss/client/tokenizer";
+ * import assert from "node:assert/strict";
+ * const messages = [
+ *   { role: "system" as const, content: "Be brief." },
+ *   { role: "user" as const, content: "What is 2 + 2?" },
+ * ];
+ * assert.equal(countMessageTokens(messages, { tokenizer: gptOssTokenizer }), 85);
+ * assert.equal(countMessageTokens(messages), 92); // the estimate errs on the safe side
  * ```
  */
 export function countMessageTokens(
   messages: readonly ChatMessage[],
-  options: CountOptions = {},
+  options: Pick<
+    ContextOptions,
+    "tokenizer" | "tools" | "reasoningEffort" | "currentDate" | "modelIdentity"
+  > = {},
 ): number {
-  return messageTokenCounts(messages, options).total;
+  const { tokenizer, template } = resolveCountingOptions(options);
+  return messageTokenCounts(messages, tokenizer, template).total;
 }

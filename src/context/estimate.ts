@@ -37,12 +37,6 @@ const features = new Float64Array(FEATURE_NAMES.length);
  *
  * @param text Any text.
  * @returns An estimate, at least 1 for a non-empty text and 0 for an empty one.
- *
- * @example Estimating the tokens in a text
- * ```ts
- * import { estimateTokens } from "@gptoss/client";
- * console.log(estimateTokens("Hello, world!")); // 5; the exact count is 4
- * ```
  */
 export function estimateTokens(text: string): number {
   if (text.length === 0) return 0;
@@ -67,13 +61,18 @@ export function estimateTokens(text: string): number {
 }
 
 /**
- * The built-in estimator as a {@link Tokenizer}, the default everywhere a
- * tokenizer can be passed.
+ * The built-in token estimator, the default everywhere a tokenizer can be
+ * passed: no dependency, one pass over the text, calibrated never to count
+ * fewer tokens than GPT-OSS's tokenizer on the calibration texts (about 10%
+ * more on English prose).
  *
- * @example Using the estimate as a tokenizer
+ * @example Estimating the tokens of a text
  * ```ts
  * import { estimatingTokenizer } from "@gptoss/client";
- * console.log(estimatingTokenizer.count("one two three"));
+ * import { gptOssTokenizer } from "@gptoss/client/tokenizer";
+ * import assert from "node:assert/strict";
+ * assert.equal(estimatingTokenizer.count("Hello, world!"), 5);
+ * assert.equal(gptOssTokenizer.count("Hello, world!"), 4); // the exact count
  * ```
  */
 export const estimatingTokenizer: Tokenizer = Object.freeze({

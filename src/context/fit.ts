@@ -1,94 +1,103 @@
 /**
- * The client's context policy, applied before every request: count the
- * prompt as the server will render it; if it plus `maxTokens` does not fit
- * `maxContextSize`, drop the oldest turns (`"truncate"`) or throw (`"error"`).
+ * The client's context policy, applied before every request: earlier turns'
+ * reasoning dropped (history.ts), the prompt counted as the server will
+ * render it, and if it plus `maxTokens` does not fit `maxContextSize`, the
+ * oldest turns dropped (`"truncate"`) or a {@link ContextSizeError} thrown
+ * (`"error"`).
  *
  * @module
  */
 
-import type { ContextOverflow } from "../options/config.ts";
-import type { Tokenizer } from "./tokenizer.ts";
-import { truncateMessages } from "./truncate.ts";
-import { messageTokenCounts } from "./count.ts";
 import { ContextSizeError } from "../errors/mod.ts";
+import type { HarmonyPromptOptions } from "../harmony/prompt.ts";
 import type { Logger } from "../logger.ts";
-import type { ReasoningEffort } from "../wire/reasoning_effort.ts";
-import type { ToolDefinition } from "../wire/tools.ts";
-import type { ChatMessage, TruncationInfo } from "../types.ts";
+import type { ChatMessage, Truncation } from "../types.ts";
+import { messageTokenCounts } from "./count.ts";
+import { prepareHistory } from "./history.ts";
+import type { Tokenizer } from "./tokenizer.ts";
+import { truncateToWindow } from "./truncate.ts";
+import { contextWindow } from "./window.ts";
 
-/** The window and the policy for one request. */
+/**
+ * What the client does when the conversation does not fit the context window:
+ * drop the oldest turns, or throw a `ContextSizeError`.
+ *
+ * @example Failing instead of trimming
+ * ```ts
+ * import { type ContextOverflow, GptOssClient } from "@gptoss/client";
+ * import assert from "node:assert/strict";
+ * const contextOverflow: ContextOverflow = "error";
+ * assert.equal(new GptOssClient({ contextOverflow }).settings.contextOverflow, "error");
+ * ```
+ */
+export type ContextOverflow = "truncate" | "error";
+
+/** The context policy of a request, checked. */
+export interface ContextPolicy {
+  contextOverflow: ContextOverflow;
+  keepReasoning: boolean;
+  keepFirstUserMessage: boolean;
+}
+
+/** The window, the tokenizer, the template and the policy for one request. */
 export interface FitSettings {
   maxContextSize: number;
   maxTokens: number;
   tokenizer: Tokenizer;
-  policy: ContextOverflow;
+  /** What the template adds (the request's tools and reasoning effort). */
+  template: HarmonyPromptOptions;
+  policy: ContextPolicy;
   logger: Logger;
-  /** The request's tools, which the template renders into the prompt. */
-  tools?: readonly ToolDefinition[];
-  /** The request's reasoning effort, which the template writes into the prompt. */
-  reasoningEffort?: ReasoningEffort;
-  /** Keep the first user message when truncating. */
-  keepFirstUserMessage?: boolean;
 }
 
 /** The messages to send, and what was dropped or shortened if anything. */
 export interface FittedMessages {
   messages: ChatMessage[];
-  truncation?: TruncationInfo;
+  truncation?: Truncation;
 }
 
 /**
  * @param messages The caller's messages, already checked.
- * @param settings The window and the policy.
+ * @param settings The window, the template and the policy.
  * @returns The messages that fit, and the truncation when some were dropped or shortened.
+ * @throws {ConfigError} When `maxTokens` leaves no room for a prompt.
  * @throws {ContextSizeError} Under `"error"` when they do not fit, and under
  * `"truncate"` when what must stay does not fit even shortened.
  */
 export function fitToContext(
-  messages: ChatMessage[],
+  messages: readonly ChatMessage[],
   settings: FitSettings,
 ): FittedMessages {
-  const { maxContextSize, maxTokens, tokenizer, tools, reasoningEffort } =
-    settings;
-  const budget = maxContextSize - maxTokens;
-  const template = {
-    tokenizer,
-    ...(tools ? { tools } : {}),
-    ...(reasoningEffort ? { reasoningEffort } : {}),
-  };
-  if (settings.policy === "error") {
-    const promptTokens = messageTokenCounts(messages, template).total;
-    if (promptTokens <= budget) return { messages };
+  const { maxContextSize, maxTokens, tokenizer, template, policy } = settings;
+  const window = contextWindow(maxContextSize, maxTokens);
+  const prepared = prepareHistory(messages, policy.keepReasoning);
+  if (policy.contextOverflow === "error") {
+    const promptTokens =
+      messageTokenCounts(prepared, tokenizer, template).total;
+    if (promptTokens <= window.budget) return { messages: prepared };
     throw new ContextSizeError({ promptTokens, maxContextSize, maxTokens });
   }
-  const result = truncateMessages(messages, {
-    maxContextSize,
-    maxTokens,
-    ...template,
-    ...(settings.keepFirstUserMessage ? { keepFirstUserMessage: true } : {}),
+  const result = truncateToWindow(prepared, {
+    window,
+    tokenizer,
+    template,
+    keepFirstUserMessage: policy.keepFirstUserMessage,
+    shortenOversized: true,
   });
   if (result.dropped.length === 0 && result.shortened.length === 0) {
-    return { messages };
+    return { messages: prepared };
   }
   const shortenedNote = result.shortened.length
     ? ` and shortened ${result.shortened.length} (its middle replaced by a marker)`
     : "";
   settings.logger.info(
-    `Dropped ${result.dropped.length} of ${messages.length} messages (the oldest)${shortenedNote} to fit the context window: the prompt now takes about ${result.promptTokens} of ${budget} tokens (maxContextSize ${maxContextSize} minus maxTokens ${maxTokens}).`,
+    `Dropped ${result.dropped.length} of ${messages.length} messages (the oldest)${shortenedNote} to fit the context window: the prompt now takes about ${result.promptTokens} of ${window.budget} tokens (maxContextSize ${maxContextSize} minus maxTokens ${maxTokens}).`,
     {
       dropped: result.dropped.length,
       shortened: result.shortened.length,
       promptTokens: result.promptTokens,
-      budget,
+      budget: window.budget,
     },
   );
-  return {
-    messages: result.kept,
-    truncation: {
-      dropped: result.dropped,
-      shortened: result.shortened,
-      promptTokens: result.promptTokens,
-      budget,
-    },
-  };
+  return { messages: result.kept, truncation: result };
 }

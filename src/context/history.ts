@@ -3,7 +3,9 @@
  * its reasoning (the analysis channel) only for the turn in progress: the
  * reasoning of earlier turns is dropped, while the reasoning of a tool-calling
  * exchange still in progress (the assistant messages after the latest user
- * message) is kept, because the model needs it to continue.
+ * message) is kept, because the model needs it to continue. Kept reasoning is
+ * left in `reasoning`; the wire API writes it under the fields its server
+ * reads.
  *
  * Source: OpenAI's gpt-oss guidance, "Handle raw chain of thought"
  * (cookbook.openai.com/articles/gpt-oss/handle-raw-cot), and the
@@ -13,33 +15,24 @@
  * @module
  */
 
-import type { ServerKind } from "../wire/servers.ts";
 import type { ChatMessage } from "../types.ts";
 
+/** Where callers and servers put an assistant message's reasoning. */
 const REASONING_FIELDS = [
   "reasoning",
   "reasoning_content",
   "thinking",
 ] as const;
 
-/** How to treat the reasoning in a history. */
-export interface HistoryOptions {
-  /** Keep the reasoning of every turn. Default `false`. */
-  keepReasoning?: boolean;
-  /** The server, when known: llama.cpp reads `reasoning_content`. */
-  server?: ServerKind;
-}
-
 /**
  * @param messages The caller's messages (not changed).
- * @param options Whether to keep all reasoning, and the server.
- * @returns The messages to send: the same objects where nothing changes,
- * copies without reasoning for earlier turns, and kept reasoning under the
- * field names servers read.
+ * @param keepReasoning Keep the reasoning of every turn, not only the turn in progress.
+ * @returns The messages to send: the same objects where nothing changes, and
+ * copies whose reasoning is dropped, or kept in `reasoning` alone.
  */
 export function prepareHistory(
   messages: readonly ChatMessage[],
-  options: HistoryOptions = {},
+  keepReasoning = false,
 ): ChatMessage[] {
   let latestUser = -1;
   for (let i = messages.length - 1; i >= 0; i--) {
@@ -57,16 +50,7 @@ export function prepareHistory(
     if (reasoning === undefined) return message;
     const copy = { ...record };
     for (const field of REASONING_FIELDS) delete copy[field];
-    if (options.keepReasoning || i > latestUser) {
-      copy.reasoning = reasoning;
-      // llama.cpp (and vLLM before late 2025) read reasoning_content.
-      if (
-        options.server !== "vllm" && options.server !== "ollama" &&
-        options.server !== "lmstudio"
-      ) {
-        copy.reasoning_content = reasoning;
-      }
-    }
+    if (keepReasoning || i > latestUser) copy.reasoning = reasoning;
     return copy as unknown as ChatMessage;
   });
 }

@@ -7,9 +7,9 @@
  */
 
 import type { ChatMessage, ShortenedMessage } from "../types.ts";
-import { type CountOptions, countRenderedTokens } from "./count.ts";
-import { estimatingTokenizer } from "./estimate.ts";
+import { countRenderedTokens } from "./count.ts";
 import { harmonyMessagePart } from "../harmony/prompt.ts";
+import type { Tokenizer } from "./tokenizer.ts";
 
 /** The text put where the middle was, so that the cut is visible. */
 export function omissionMarker(characters: number): string {
@@ -23,7 +23,7 @@ const MINIMUM_KEPT = 32;
  * @param messages The conversation.
  * @param index The message to shorten.
  * @param allowed The tokens it may take, template framing included.
- * @param options The tokenizer.
+ * @param tokenizer What counts tokens.
  * @returns The shortened message and its report, or `undefined` when even
  * a stub of it would not fit.
  */
@@ -31,9 +31,8 @@ export function shortenMessage(
   messages: readonly ChatMessage[],
   index: number,
   allowed: number,
-  options: CountOptions,
+  tokenizer: Tokenizer,
 ): { message: ChatMessage; report: ShortenedMessage } | undefined {
-  const tokenizer = options.tokenizer ?? estimatingTokenizer;
   const original = messages[index];
   const text = textOf(original);
   if (text === undefined) return undefined;

@@ -9,54 +9,14 @@
  */
 
 import { ContextSizeError } from "../errors/mod.ts";
-import type { ChatMessage, ShortenedMessage } from "../types.ts";
-import { type CountOptions, messageTokenCounts } from "./count.ts";
+import type { ChatMessage, ShortenedMessage, Truncation } from "../types.ts";
+import { messageTokenCounts } from "./count.ts";
 import { shortenMessage } from "./shorten.ts";
-import { type ContextOptions, resolveContextWindow } from "./window.ts";
-
-/**
- * How {@link truncateMessages} may trim: the window, what the template adds,
- * and what to keep.
- *
- * @example Keeping the first user message while trimming
- * ```ts
- * import type { TruncateOptions } from "@gptoss/client";
- * const options: TruncateOptions = { maxContextSize: 8192, keepFirstUserMessage: true };
- * ```
- */
-export interface TruncateOptions extends ContextOptions {
-  /** Keep the first user message (the task statement) as well as the latest turns. Default `false`. */
-  keepFirstUserMessage?: boolean;
-  /**
-   * When what must be kept does not fit, shorten the largest such message
-   * (its head and tail kept, a marker in the middle) before giving up with
-   * a `ContextSizeError`. Default `true`.
-   */
-  shortenOversized?: boolean;
-}
-
-/**
- * What {@link truncateMessages} kept, dropped and shortened.
- *
- * @example Reporting what trimming did
- * ```ts
- * import type { TruncationResult } from "@gptoss/client";
- * const report = (r: TruncationResult) =>
- *   `${r.kept.length} kept, ${r.dropped.length} dropped, ${r.shortened.length} shortened, ${r.promptTokens}/${r.budget} tokens`;
- * ```
- */
-export interface TruncationResult {
-  /** The messages to send, in their original order (shortened ones replaced by their shortened copy). */
-  kept: ChatMessage[];
-  /** The messages left out, in their original order. */
-  dropped: ChatMessage[];
-  /** The messages that were shortened to fit; empty when none was. */
-  shortened: ShortenedMessage[];
-  /** The prompt tokens of `kept`, template included. */
-  promptTokens: number;
-  /** The tokens the prompt may use: `maxContextSize - maxTokens`. */
-  budget: number;
-}
+import {
+  type ContextOptions,
+  type ContextSettings,
+  resolveContextOptions,
+} from "./window.ts";
 
 /**
  * Drops the oldest messages until the conversation plus `maxTokens` fits
@@ -75,11 +35,12 @@ export interface TruncationResult {
  * the tokenizer, what the template adds, and what to keep.
  * @returns What was kept, dropped and shortened, the prompt's tokens and the budget.
  * @throws {ContextSizeError} When the messages that must stay do not fit even shortened.
- * @throws {ConfigError} For a wrong window.
+ * @throws {ConfigError} For an unknown option, a wrong value or a window that leaves no room.
  *
  * @example Keeping a long chat within 4096 tokens
  * ```ts
  * import { type ChatMessage, truncateMessages } from "@gptoss/client";
+ * import assert from "node:assert/strict";
  * const history: ChatMessage[] = [{ role: "system", content: "Be brief." }];
  * history.push({ role: "user", content: "Task: answer my questions about primes." });
  * for (let i = 0; i < 200; i++) {
@@ -87,26 +48,34 @@ export interface TruncationResult {
  *   history.push({ role: "assistant", content: `Answer ${i}: ${"because ".repeat(20)}` });
  * }
  * history.push({ role: "user", content: "And finally?" });
- * const { kept, dropped } = truncateMessages(history, {
+ * const { kept, dropped, promptTokens } = truncateMessages(history, {
  *   maxContextSize: 4096,
  *   maxTokens: 1024,
  *   keepFirstUserMessage: true,
  * });
- * console.log(kept[1].content, kept.at(-1)?.content, dropped.length > 0);
- * // Task: answer my questions about primes. And finally? true
+ * assert.equal(kept[1].content, "Task: answer my questions about primes.");
+ * assert.equal(kept.at(-1)?.content, "And finally?");
+ * assert.ok(dropped.length > 0 && promptTokens <= 4096 - 1024);
  * ```
  */
 export function truncateMessages(
   messages: readonly ChatMessage[],
-  options: TruncateOptions = {},
-): TruncationResult {
-  const window = resolveContextWindow(options);
+  options: ContextOptions = {},
+): Truncation {
+  return truncateToWindow(messages, resolveContextOptions(options));
+}
+
+/**
+ * {@link truncateMessages} with its options already checked: the client's
+ * path, which has resolved them once.
+ */
+export function truncateToWindow(
+  messages: readonly ChatMessage[],
+  settings: ContextSettings,
+): Truncation {
+  const { window, tokenizer, template } = settings;
   const { budget } = window;
-  const countOptions: CountOptions = {
-    ...options,
-    tokenizer: window.tokenizer,
-  };
-  const counts = messageTokenCounts(messages, countOptions);
+  const counts = messageTokenCounts(messages, tokenizer, template);
   if (counts.total <= budget) {
     return {
       kept: [...messages],
@@ -138,7 +107,7 @@ export function truncateMessages(
       : unitStart(messages, latest);
     for (let i = start; i < n; i++) pin(i);
   }
-  if (options.keepFirstUserMessage) {
+  if (settings.keepFirstUserMessage) {
     const first = messages.findIndex((m) => m.role === "user");
     if (first >= 0) pin(first);
   }
@@ -147,7 +116,7 @@ export function truncateMessages(
   const shortened: ShortenedMessage[] = [];
   if (used > budget) {
     const target = largestShortenable(messages, keep, counts.messages);
-    if (options.shortenOversized === false || target < 0) {
+    if (!settings.shortenOversized || target < 0) {
       throw new ContextSizeError({
         promptTokens: used,
         maxContextSize: window.maxContextSize,
@@ -155,7 +124,7 @@ export function truncateMessages(
       });
     }
     const allowed = budget - (used - counts.messages[target]);
-    const result = shortenMessage(messages, target, allowed, countOptions);
+    const result = shortenMessage(messages, target, allowed, tokenizer);
     if (!result) {
       throw new ContextSizeError({
         promptTokens: used,

@@ -5,16 +5,19 @@
  */
 
 import type { ChatMessage } from "../types.ts";
-import { countMessageTokens } from "./count.ts";
-import { type ContextOptions, resolveContextWindow } from "./window.ts";
+import { messageTokenCounts } from "./count.ts";
+import { type ContextOptions, resolveContextOptions } from "./window.ts";
 
 /**
  * The verdict of {@link validateContext}.
  *
  * @example Saying whether a prompt fits
  * ```ts
- * import type { ContextCheck } from "@gptoss/client";
+ * import { type ContextCheck, validateContext } from "@gptoss/client";
+ * import assert from "node:assert/strict";
  * const say = (c: ContextCheck) => c.fits ? "ok" : `${-c.available} tokens too many`;
+ * const long = [{ role: "user" as const, content: "word ".repeat(10_000) }];
+ * assert.match(say(validateContext(long)), /^\d+ tokens too many$/);
  * ```
  */
 export interface ContextCheck {
@@ -36,27 +39,26 @@ export interface ContextCheck {
  * @param options The window (8192 tokens with 2048 for the answer by default),
  * the tokenizer, and what the template adds (tools, reasoning effort).
  * @returns The prompt's tokens, the budget, what is left, and whether it fits.
- * @throws {ConfigError} For a wrong window.
+ * @throws {ConfigError} For an unknown option, a wrong value or a window that leaves no room.
  *
  * @example Checking a conversation against the window
  * ```ts
  * import { validateContext } from "@gptoss/client";
+ * import assert from "node:assert/strict";
  * const check = validateContext([{ role: "user", content: "Hi" }], {
  *   maxContextSize: 8192,
  *   maxTokens: 2048,
  * });
- * console.log(check.fits, check.available);
+ * assert.equal(check.budget, 6144);
+ * assert.ok(check.fits && check.available === check.budget - check.promptTokens);
  * ```
  */
 export function validateContext(
   messages: readonly ChatMessage[],
   options: ContextOptions = {},
 ): ContextCheck {
-  const window = resolveContextWindow(options);
-  const promptTokens = countMessageTokens(messages, {
-    ...options,
-    tokenizer: window.tokenizer,
-  });
+  const { window, tokenizer, template } = resolveContextOptions(options);
+  const promptTokens = messageTokenCounts(messages, tokenizer, template).total;
   const available = window.budget - promptTokens;
   return {
     promptTokens,

@@ -5,10 +5,12 @@
  * @module
  */
 
+import { checkKnownKeys, type KeyRegistry } from "../checks.ts";
 import type { GptOssClient } from "../client/client.ts";
 import { StructuredOutputError } from "../errors/mod.ts";
-import type { RequestOptions } from "../options/request_options.ts";
+import { REQUEST_KEYS, type RequestOptions } from "../options/options.ts";
 import type { ChatCompletion, ChatMessage } from "../types.ts";
+import type { JsonSchema } from "./json_schema.ts";
 
 /**
  * Options of {@link generateObject}: any request option, plus the schema.
@@ -17,6 +19,7 @@ import type { ChatCompletion, ChatMessage } from "../types.ts";
  * ```ts
  * import type { ObjectOptions } from "@gptoss/client";
  * const options: ObjectOptions<{ name: string }> = {
+ *   validate: (value) => value as { name: string },
  *   schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
  *   name: "city",
  * };
@@ -25,7 +28,7 @@ import type { ChatCompletion, ChatMessage } from "../types.ts";
 export interface ObjectOptions<T>
   extends Omit<RequestOptions, "responseFormat"> {
   /** The JSON schema the answer must follow. */
-  schema: Record<string, unknown>;
+  schema: JsonSchema;
   /** A name for the schema. Default `"response"`. */
   name?: string;
   /** Ask the server to enforce the schema strictly. Default `true`. */
@@ -33,6 +36,15 @@ export interface ObjectOptions<T>
   /** Checks (and may convert) the parsed value; throw to reject it. */
   validate?: (value: unknown) => T;
 }
+
+const { responseFormat: _, ...CALL_KEYS } = REQUEST_KEYS;
+const OBJECT_KEYS: KeyRegistry<ObjectOptions<unknown>> = {
+  ...CALL_KEYS,
+  schema: true,
+  name: true,
+  strict: true,
+  validate: true,
+};
 
 /**
  * Asks for an answer that follows a JSON schema and parses it. A model that
@@ -48,6 +60,7 @@ export interface ObjectOptions<T>
  * ```ts
  * import { generateObject, GptOssClient } from "@gptoss/client";
  * import { chatCompletionBody, startMockServer } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
  *
  * await using server = await startMockServer();
  * server.enqueue({ json: chatCompletionBody({ content: '{"name":"Oslo","country":"Norway"}' }) });
@@ -57,7 +70,7 @@ export interface ObjectOptions<T>
  *   [{ role: "user", content: "The capital of Norway, as JSON" }],
  *   { schema: { type: "object", properties: { name: { type: "string" }, country: { type: "string" } } } },
  * );
- * console.log(object.name); // "Oslo"
+ * assert.deepEqual(object, { name: "Oslo", country: "Norway" });
  * ```
  */
 export async function generateObject<T = unknown>(
@@ -65,6 +78,7 @@ export async function generateObject<T = unknown>(
   messages: ChatMessage[],
   options: ObjectOptions<T>,
 ): Promise<{ object: T; completion: ChatCompletion }> {
+  checkKnownKeys("options", options, OBJECT_KEYS);
   const { schema, name = "response", strict = true, validate, ...request } =
     options;
   const completion = await client.generateResponse(messages, {
@@ -96,13 +110,6 @@ export async function generateObject<T = unknown>(
  * @param raw The answer text.
  * @returns The parsed value.
  * @throws {StructuredOutputError} When it is not JSON.
- *
- * @example Reading JSON wrapped in a code fence
- * ```ts
- * import { parseJsonAnswer } from "@gptoss/client";
- * const fence = "`".repeat(3);
- * console.log(parseJsonAnswer(`${fence}json\n{"ok":true}\n${fence}`)); // { ok: true }
- * ```
  */
 export function parseJsonAnswer(raw: string): unknown {
   const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n\s*```\s*$/i.exec(raw);

@@ -8,65 +8,24 @@
  */
 
 import type { GptOssClient } from "../client/client.ts";
-import { ConfigError, GptOssError } from "../errors/mod.ts";
-import type { RequestOptions } from "../options/request_options.ts";
-import type {
-  ChatCompletion,
-  ChatMessage,
-  StreamDelta,
-  ToolCall,
-} from "../types.ts";
-import { type ParsedToolCall, parseToolCalls } from "./parse_tool_calls.ts";
-import type { ToolDefinition } from "../wire/tools.ts";
-
-/**
- * A function the model may call, with its JSON schema and its implementation.
- *
- * @example Defining a tool with its schema
- * ```ts
- * import type { ToolFunction } from "@gptoss/client";
- * const getWeather: ToolFunction = {
- *   description: "Current weather in a city",
- *   parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
- *   execute: ({ city }) => ({ city, celsius: 18 }),
- * };
- * ```
- */
-export interface ToolFunction {
-  /** What it does, for the model. */
-  description?: string;
-  /** A JSON schema of its arguments object. */
-  parameters?: Record<string, unknown>;
-  /** Runs it. The result is sent back as text (objects as JSON). */
-  execute(
-    args: Record<string, unknown>,
-    context: { call: ParsedToolCall; signal?: AbortSignal },
-  ): unknown;
-}
-
-/**
- * The functions of a tool loop, by name.
- *
- * @example Naming the tools a loop may call
- * ```ts
- * import type { ToolSet } from "@gptoss/client";
- * const tools: ToolSet = { now: { execute: () => new Date(0).toISOString() } };
- * ```
- */
-export type ToolSet = Record<string, ToolFunction>;
+import type { RequestOptions } from "../options/options.ts";
+import type { ChatCompletion, ChatMessage, StreamDelta } from "../types.ts";
+import type { Tool } from "./define_tool.ts";
+import { prepareLoop } from "./tool_round.ts";
 
 /**
  * Options of a tool loop: any request option, plus the functions.
  *
  * @example Limiting a tool loop's rounds
  * ```ts
- * import type { ToolLoopOptions } from "@gptoss/client";
- * const options: ToolLoopOptions = { tools: { ping: { execute: () => "pong" } }, maxRounds: 3 };
+ * import { defineTool, type ToolLoopOptions } from "@gptoss/client";
+ * const ping = defineTool({ name: "ping", execute: () => "pong" });
+ * const options: ToolLoopOptions = { tools: [ping], maxRounds: 3 };
  * ```
  */
 export interface ToolLoopOptions extends Omit<RequestOptions, "tools"> {
-  /** The functions the model may call. */
-  tools: ToolSet;
+  /** The functions the model may call, each with its `execute` (see `defineTool`). */
+  tools: readonly Tool[];
   /** The most model calls. Default 8. */
   maxRounds?: number;
   /**
@@ -150,17 +109,23 @@ export type ToolLoopEvent =
  *
  * @example Letting the model call a tool
  * ```ts
- * import { GptOssClient, runToolLoop } from "@gptoss/client";
+ * import { defineTool, GptOssClient, runToolLoop } from "@gptoss/client";
  * import { chatCompletionBody, startMockServer } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
  *
  * await using server = await startMockServer();
  * server.enqueue({ json: chatCompletionBody({ toolCalls: [{ id: "c1", name: "add", arguments: '{"a":2,"b":2}' }] }) });
  * server.enqueue({ json: chatCompletionBody({ content: "2 + 2 = 4" }) });
- * const client = new GptOssClient({ baseUrl: server.url, model: "gpt-oss-20b" });
- * const result = await runToolLoop(client, [{ role: "user", content: "What is 2 + 2?" }], {
- *   tools: { add: { execute: ({ a, b }) => Number(a) + Number(b) } },
+ * const add = defineTool({
+ *   name: "add",
+ *   parameters: { type: "object", properties: { a: { type: "number" }, b: { type: "number" } }, required: ["a", "b"] },
+ *   execute: ({ a, b }) => a + b,
  * });
- * console.log(result.completion.choices[0].message.content, result.toolResults[0].content); // "2 + 2 = 4" "4"
+ * const client = new GptOssClient({ baseUrl: server.url, model: "gpt-oss-20b" });
+ * const result = await runToolLoop(client, [{ role: "user", content: "What is 2 + 2?" }], { tools: [add] });
+ * assert.equal(result.toolResults[0].content, "4");
+ * assert.equal(result.completion.choices[0].message.content, "2 + 2 = 4");
+ * assert.deepEqual(result.messages.map((m) => m.role), ["user", "assistant", "tool", "assistant"]);
  * ```
  */
 export async function runToolLoop(
@@ -192,14 +157,21 @@ export async function runToolLoop(
  *
  * @example Streaming a tool loop
  * ```ts
- * import { GptOssClient, streamToolLoop } from "@gptoss/client";
- * import { startMockServer } from "@gptoss/client/testing";
+ * import { defineTool, GptOssClient, streamToolLoop } from "@gptoss/client";
+ * import { chatCompletionStream, startMockServer } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
  *
  * await using server = await startMockServer();
- * const client = new GptOssClient({ baseUrl: server.url });
- * for await (const event of streamToolLoop(client, [{ role: "user", content: "Hi" }], { tools: {} })) {
- *   if (event.type === "delta" && event.delta.content) console.log(event.delta.content);
+ * server.enqueue({ sse: chatCompletionStream({ toolCalls: [{ id: "c1", name: "now", arguments: "{}" }] }) });
+ * server.enqueue({ sse: chatCompletionStream({ content: "It is midnight." }) });
+ * const now = defineTool({ name: "now", execute: () => "00:00" });
+ * const client = new GptOssClient({ baseUrl: server.url, model: "gpt-oss-20b" });
+ * const seen: string[] = [];
+ * for await (const event of streamToolLoop(client, [{ role: "user", content: "Time?" }], { tools: [now] })) {
+ *   if (event.type === "delta" && event.delta.content) seen.push(event.delta.content);
+ *   if (event.type === "tool-result") seen.push(`[${event.result.call.name} → ${event.result.content}]`);
  * }
+ * assert.deepEqual(seen, ["[now → 00:00]", "It", " is", " midnight."]);
  * ```
  */
 export async function* streamToolLoop(
@@ -221,133 +193,4 @@ export async function* streamToolLoop(
       return;
     }
   }
-}
-
-function prepareLoop(messages: ChatMessage[], options: ToolLoopOptions) {
-  const { tools, maxRounds = 8, throwOnToolError = false, ...requestOptions } =
-    options;
-  if (tools === null || typeof tools !== "object") {
-    throw new ConfigError(
-      "options.tools",
-      tools,
-      "an object of functions by name",
-    );
-  }
-  if (!Number.isSafeInteger(maxRounds) || maxRounds < 1) {
-    throw new ConfigError(
-      "options.maxRounds",
-      maxRounds,
-      "a whole number of at least 1",
-    );
-  }
-  const definitions: ToolDefinition[] = Object.entries(tools).map(
-    ([name, fn]) => {
-      if (typeof fn?.execute !== "function") {
-        throw new ConfigError(
-          `options.tools.${name}`,
-          fn,
-          "an object with an execute(args) function",
-        );
-      }
-      return {
-        type: "function",
-        function: {
-          name,
-          ...(fn.description ? { description: fn.description } : {}),
-          parameters: fn.parameters ?? { type: "object", properties: {} },
-        },
-      };
-    },
-  );
-  const history = [...messages];
-  const toolResults: ToolResult[] = [];
-  const request: RequestOptions = {
-    ...requestOptions,
-    ...(definitions.length ? { tools: definitions } : {}),
-  };
-
-  /** Parses and runs one call; its failure becomes the result unless throwOnToolError. */
-  const run = async (call: ToolCall): Promise<ToolResult> => {
-    const shown: ToolResult["call"] = {
-      id: call.id,
-      name: call.function.name,
-      raw: call.function.arguments,
-    };
-    try {
-      const [parsed] = parseToolCalls({
-        role: "assistant",
-        content: null,
-        tool_calls: [call],
-      });
-      shown.arguments = parsed.arguments;
-      const fn = tools[parsed.name];
-      if (!fn) {
-        throw new GptOssError(
-          `The model called ${
-            JSON.stringify(parsed.name)
-          }, which is not one of the tools (${
-            Object.keys(tools).join(", ") || "none"
-          }).`,
-        );
-      }
-      const result = await fn.execute(parsed.arguments, {
-        call: parsed,
-        ...(request.signal ? { signal: request.signal } : {}),
-      });
-      return {
-        call: shown,
-        result,
-        content: typeof result === "string"
-          ? result
-          : JSON.stringify(result ?? null),
-      };
-    } catch (error) {
-      if (throwOnToolError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      return {
-        call: shown,
-        error: message,
-        content: JSON.stringify({ error: message }),
-      };
-    }
-  };
-
-  return {
-    history,
-    request,
-    maxRounds,
-    /** Runs the calls of one answer; `done` when there were none. */
-    async step(
-      completion: ChatCompletion,
-    ): Promise<{ done: boolean; results: ToolResult[] }> {
-      const message = completion.choices[0].message;
-      const calls = message.tool_calls ?? [];
-      if (calls.length === 0 || completion.incomplete) {
-        return { done: true, results: [] };
-      }
-      history.push(message);
-      const results: ToolResult[] = [];
-      // In order: a later call may depend on what an earlier one changed.
-      for (const call of calls) {
-        const result = await run(call);
-        results.push(result);
-        history.push({
-          role: "tool",
-          tool_call_id: call.id,
-          name: call.function.name,
-          content: result.content,
-        });
-      }
-      toolResults.push(...results);
-      return { done: false, results };
-    },
-    result(
-      completion: ChatCompletion,
-      rounds: number,
-      finished: boolean,
-    ): ToolLoopResult {
-      if (finished) history.push(completion.choices[0].message);
-      return { completion, messages: history, rounds, finished, toolResults };
-    },
-  };
 }

@@ -174,3 +174,23 @@ export function errorFromBody(
       : {}),
   }, options);
 }
+
+/**
+ * An error object where an answer was expected: in a 200 body, or as an
+ * event of a stream. Servers do both (vLLM `{"error": …}` events, llama.cpp
+ * after a failure mid-generation).
+ *
+ * @param parsed The parsed body or event.
+ * @param raw Its text.
+ * @param origin Where it came from.
+ * @returns Its typed error, or `undefined` when it is not an error object.
+ */
+export function errorInBody(
+  parsed: unknown,
+  raw: string,
+  origin: ErrorOrigin,
+): ApiError | ContextSizeError | undefined {
+  return readServerError(parsed)
+    ? errorFromBody(origin, excerpt(raw), parsed)
+    : undefined;
+}

@@ -10,17 +10,22 @@
  * @module
  */
 
-import { errorFromBody, excerpt } from "./error_body.ts";
+import { errorFromBody } from "./error_body.ts";
 import {
   AbortError,
   ApiError,
   ConnectionError,
   type GptOssError,
-  InvalidResponseError,
 } from "../errors/mod.ts";
 import type { Logger } from "../logger.ts";
 import { isRetryable, retryDelay, serverRetryDelay } from "./retry.ts";
-import type { Timeouts } from "./timeouts.ts";
+import type { TimeoutLimits } from "./timeouts.ts";
+import {
+  connectionReason,
+  parseJson,
+  parseJsonOrUndefined,
+  readBody,
+} from "./read_body.ts";
 import { RequestWatchdog } from "./watchdog.ts";
 
 /** What every request of one client shares. */
@@ -42,7 +47,7 @@ export interface HttpRequest {
   body?: unknown;
   signal?: AbortSignal;
   /** The limits for the headers and each silence, and the overall one. */
-  timeouts: Timeouts;
+  timeouts: TimeoutLimits;
   /** When the whole call must be over (`Date.now()` time); from `timeouts.total` when absent. */
   deadline?: number;
   /** Retries after the first try for connection failures and busy statuses. Default 0. */
@@ -58,9 +63,6 @@ export interface OpenResponse {
   response: Response;
   watchdog: RequestWatchdog;
 }
-
-/** 32 MiB: far more than any chat answer, far less than a runaway body. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /**
  * Sends a request and waits for a successful status, trying again after a
@@ -156,7 +158,7 @@ async function openOnce(
   } catch (cause) {
     watchdog.dispose();
     const error = watchdog.fired ??
-      new ConnectionError(url, reasonOf(cause), { cause });
+      new ConnectionError(url, connectionReason(cause), { cause });
     context.logger.debug(
       `${method} ${url} failed after ${Date.now() - started} ms`,
       {
@@ -192,48 +194,6 @@ async function openOnce(
 }
 
 /**
- * Reads a whole body as text, keeping the watchdog informed, and refusing
- * more than `limit` bytes.
- *
- * @throws {InvalidResponseError} When the body is larger than the limit.
- * @throws {GptOssError} The watchdog's error, or a broken connection.
- */
-export async function readBody(
-  response: Response,
-  watchdog: RequestWatchdog,
-  url: string,
-  limit = DEFAULT_MAX_RESPONSE_BYTES,
-): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      watchdog.touch();
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw new InvalidResponseError(
-          `The server's answer is larger than ${limit} bytes; it was not read further. Raise maxResponseBytes if such answers are expected.`,
-          excerpt(text),
-        );
-      }
-      text += decoder.decode(value, { stream: true });
-    }
-    return text + decoder.decode();
-  } catch (cause) {
-    if (cause instanceof InvalidResponseError) throw cause;
-    throw bodyFailure(watchdog, url, cause);
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-/**
  * Sends a request and reads its JSON answer.
  *
  * @returns The parsed body and its text.
@@ -259,57 +219,39 @@ export async function requestJson(
   return { body: parseJson(raw, response.headers.get("content-type")), raw };
 }
 
-/**
- * @param raw A body.
- * @param contentType Its content type, for the error.
- * @returns The parsed JSON.
- * @throws {InvalidResponseError} When it is not JSON.
- */
-export function parseJson(raw: string, contentType: string | null): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    const what = raw.trim() === ""
-      ? "an empty body"
-      : `a body that is not JSON (${contentType ?? "no content type"})`;
-    throw new InvalidResponseError(
-      `The server answered with ${what}.`,
-      excerpt(raw),
-    );
-  }
-}
-
-/**
- * @returns The typed error for a body that could not be read: the watchdog's
- * when it stopped the request, a broken connection otherwise.
- */
-export function bodyFailure(
-  watchdog: RequestWatchdog,
-  url: string,
-  cause: unknown,
-): GptOssError {
-  return watchdog.fired ??
-    new ConnectionError(url, reasonOf(cause), { cause, midway: true });
-}
-
-function parseJsonOrUndefined(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-}
-
 function htmlTitle(raw: string): string {
   return /<title>([^<]{1,200})<\/title>/i.exec(raw)?.[1]?.trim() ?? "";
 }
 
-function reasonOf(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
-  // Node puts the useful part ("ECONNREFUSED") in a cause; Deno repeats the URL.
-  const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : "";
-  return `${cause.message}${inner}`.replace(
-    /error sending request for url \([^)]*\): /,
-    "",
-  );
+/** A server and how to ask it: what every lookup of one client shares. */
+export interface ServerCall {
+  http: HttpContext;
+  /** The base URL without `/v1`. */
+  root: string;
+  timeouts: TimeoutLimits;
+  /** Retries after a connection failure or a busy status. */
+  maxRetries: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Asks a server for JSON at a path: `GET` without a body, `POST` with one.
+ *
+ * @returns The parsed answer.
+ * @throws {GptOssError} As {@link requestJson}.
+ */
+export async function callServer(
+  call: ServerCall,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const answer = await requestJson(call.http, {
+    method: body === undefined ? "GET" : "POST",
+    url: `${call.root}${path}`,
+    timeouts: call.timeouts,
+    maxRetries: call.maxRetries,
+    ...(body === undefined ? {} : { body }),
+    ...(call.signal ? { signal: call.signal } : {}),
+  });
+  return answer.body;
 }

@@ -6,20 +6,27 @@
  * @module
  */
 
+import {
+  checkKnownKeys,
+  checkMilliseconds,
+  type KeyRegistry,
+} from "../checks.ts";
 import { ConfigError } from "../errors/mod.ts";
 
 /**
- * Time limits in milliseconds, each optional. A plain number sets both
- * `headers` and `idle`.
+ * Time limits in milliseconds, each optional. A plain number given as
+ * `timeout` sets both `headers` and `idle`.
  *
- * @example Setting each timeout apart
+ * @example Setting each limit apart
  * ```ts
- * import { GptOssClient, type TimeoutSettings } from "@gptoss/client";
- * const timeout: TimeoutSettings = { headers: 60_000, idle: 15_000, total: 300_000 };
+ * import { GptOssClient, type Timeouts } from "@gptoss/client";
+ * import assert from "node:assert/strict";
+ * const timeout: Timeouts = { headers: 60_000, total: 300_000 };
  * const client = new GptOssClient({ timeout });
+ * assert.deepEqual(client.settings.timeout, { headers: 60_000, idle: 30_000, total: 300_000 });
  * ```
  */
-export interface TimeoutSettings {
+export interface Timeouts {
   /** The wait for the response headers (the server may queue the request). Default 30000. */
   headers?: number;
   /** The longest silence between pieces of a stream, or while reading a body. Default 30000. */
@@ -28,40 +35,20 @@ export interface TimeoutSettings {
   total?: number;
 }
 
-/**
- * The limits in effect: {@link TimeoutSettings} checked, with defaults, as
- * `client.settings.timeout` shows them.
- *
- * @example Reading the resolved timeouts
- * ```ts
- * import { GptOssClient } from "@gptoss/client";
- * const { headers, idle, total } = new GptOssClient({ timeout: 5000 }).settings.timeout;
- * console.log(headers, idle, total); // 5000 5000 undefined
- * ```
- */
-export interface Timeouts {
-  /** Milliseconds to wait for the response headers. */
+/** {@link Timeouts} checked, with defaults. */
+export interface TimeoutLimits {
   headers: number;
-  /** Milliseconds of silence allowed while reading a body or a stream. */
   idle: number;
-  /** Milliseconds for the whole call, retries included; none when absent. */
   total?: number;
 }
 
 /** 30 seconds for headers and for each silence; no overall deadline. */
-export const DEFAULT_TIMEOUTS: Timeouts = Object.freeze({
+export const DEFAULT_TIMEOUTS: TimeoutLimits = Object.freeze({
   headers: 30_000,
   idle: 30_000,
 });
 
-const KEYS = new Set(["headers", "idle", "total"]);
-
-function milliseconds(field: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(field, value, "a number of milliseconds above 0");
-  }
-  return value;
-}
+const KEYS: KeyRegistry<Timeouts> = { headers: true, idle: true, total: true };
 
 /**
  * @param field The option's name, for errors.
@@ -73,11 +60,11 @@ function milliseconds(field: string, value: unknown): number {
 export function resolveTimeouts(
   field: string,
   value: unknown,
-  base: Timeouts = DEFAULT_TIMEOUTS,
-): Timeouts {
+  base: TimeoutLimits = DEFAULT_TIMEOUTS,
+): TimeoutLimits {
   if (value === undefined) return base;
   if (typeof value === "number") {
-    const ms = milliseconds(field, value);
+    const ms = checkMilliseconds(field, value);
     return { ...base, headers: ms, idle: ms };
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -87,25 +74,13 @@ export function resolveTimeouts(
       "a number of milliseconds above 0, or { headers, idle, total }",
     );
   }
+  checkKnownKeys(field, value, KEYS);
   const settings = value as Record<string, unknown>;
-  for (const key of Object.keys(settings)) {
-    if (!KEYS.has(key)) {
-      throw new ConfigError(
-        `${field}.${key}`,
-        settings[key],
-        "headers, idle or total",
-      );
+  const out: TimeoutLimits = { ...base };
+  for (const key of ["headers", "idle", "total"] as const) {
+    if (settings[key] !== undefined) {
+      out[key] = checkMilliseconds(`${field}.${key}`, settings[key]);
     }
-  }
-  const out: Timeouts = { ...base };
-  if (settings.headers !== undefined) {
-    out.headers = milliseconds(`${field}.headers`, settings.headers);
-  }
-  if (settings.idle !== undefined) {
-    out.idle = milliseconds(`${field}.idle`, settings.idle);
-  }
-  if (settings.total !== undefined) {
-    out.total = milliseconds(`${field}.total`, settings.total);
   }
   return out;
 }

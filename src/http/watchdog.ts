@@ -9,7 +9,7 @@
  */
 
 import { AbortError, type GptOssError, TimeoutError } from "../errors/mod.ts";
-import type { Timeouts } from "./timeouts.ts";
+import type { TimeoutLimits } from "./timeouts.ts";
 
 /** Why a request is aborted when its caller stopped reading: never shown. */
 const CALLER_LEFT = Object.freeze({ reason: "the caller stopped reading" });
@@ -17,7 +17,7 @@ const CALLER_LEFT = Object.freeze({ reason: "the caller stopped reading" });
 /** Watches one request. Call {@link RequestWatchdog.dispose} when it is over. */
 export class RequestWatchdog {
   readonly #controller = new AbortController();
-  readonly #timeouts: Timeouts;
+  readonly #timeouts: TimeoutLimits;
   readonly #deadline: number | undefined;
   readonly #url: string;
   readonly #callerSignal: AbortSignal | undefined;
@@ -34,7 +34,7 @@ export class RequestWatchdog {
    * @param deadline When the whole call must be over (`Date.now()` time), if ever.
    */
   constructor(
-    timeouts: Timeouts,
+    timeouts: TimeoutLimits,
     url: string,
     callerSignal?: AbortSignal,
     deadline?: number,

@@ -1,78 +1,37 @@
 /**
- * Turns the caller's {@link GptOssConfig} into what a client runs on: every
- * value checked, the base URL normalised, the credentials in headers, and a
- * logger that cannot show them.
+ * A client's configuration checked once, at construction: the connection
+ * (address, credentials, fetch, logger), the secrets to hide, and the
+ * defaults every request starts from.
  *
  * @module
  */
 
-import { parseBaseUrl } from "../http/base_url.ts";
-import {
-  checkBoolean,
-  checkConfigKeys,
-  checkContextOverflow,
-  checkHeaders,
-  checkLogger,
-  checkNonEmptyString,
-  checkNonNegativeInteger,
-  checkPositiveInteger,
-  checkRange,
-  checkServerKind,
-  type ContextOverflow,
-  DEFAULT_CONFIG,
-  type GptOssConfig,
-} from "./config.ts";
+import { checkBoolean, checkPositiveInteger } from "../checks.ts";
 import type { Tokenizer } from "../context/tokenizer.ts";
-import { resolveContextWindow } from "../context/window.ts";
-import {
-  checkReasoningEffort,
-  type ReasoningEffort,
-} from "../wire/reasoning_effort.ts";
-import type { ServerKind } from "../wire/servers.ts";
+import { checkTokenizer, contextWindow } from "../context/window.ts";
+import { estimatingTokenizer } from "../context/estimate.ts";
 import { ConfigError } from "../errors/mod.ts";
-import { DEFAULT_MAX_RESPONSE_BYTES, type HttpContext } from "../http/request.ts";
-import { DEFAULT_MAX_RETRIES } from "../http/retry.ts";
-import { resolveTimeouts, type Timeouts } from "../http/timeouts.ts";
-import { createConsoleLogger } from "../logger.ts";
+import { parseBaseUrl } from "../http/base_url.ts";
+import type { HttpContext } from "../http/request.ts";
+import { createConsoleLogger, type Logger } from "../logger.ts";
 import { isCredentialHeader, Redactor } from "../redact.ts";
-
-/**
- * The client's defaults for every request; per-call options override them.
- *
- * @example Reading the default sampling settings
- * ```ts
- * import { GptOssClient } from "@gptoss/client";
- * const { maxTokens, temperature } = new GptOssClient().settings; // 2048, 0.7
- * ```
- */
-export interface ClientDefaults {
-  /** The context window in tokens, or "auto" (asked from the server on first use). */
-  maxContextSize: number | "auto";
-  /** The default limit of generated tokens. */
-  maxTokens: number;
-  /** The default sampling temperature. */
-  temperature: number;
-  /** The limits in milliseconds: the headers, each silence, and the whole call when set. */
-  timeout: Timeouts;
-  /** Retries after a connection failure or a busy status. */
-  maxRetries: number;
-  /** What happens when a conversation does not fit the window. */
-  contextOverflow: ContextOverflow;
-  /** The default reasoning effort, when set. */
-  reasoningEffort?: ReasoningEffort;
-  /** Whether earlier turns' reasoning is sent back. */
-  keepReasoning: boolean;
-  /** Whether truncation keeps the first user message. */
-  keepFirstUserMessage: boolean;
-}
+import { checkServerKind, type ServerKind } from "../wire/servers.ts";
+import { CONFIG_KEYS, DEFAULT_CONFIG, type GptOssConfig } from "./options.ts";
+import {
+  DEFAULT_OPTIONS,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./resolve.ts";
 
 /** A configuration checked and ready to use. */
 export interface ClientConfig {
   /** The base URL without `/v1`, a trailing slash or credentials. */
   root: string;
-  defaults: ClientDefaults;
-  model?: string;
-  /** The fetch, the redacting logger and the headers. */
+  /** What every request starts from. */
+  defaults: ResolvedOptions;
+  /** The context window, or "auto" (asked from the server on first use). */
+  maxContextSize: number | "auto";
+  /** The fetch, the redacting logger and the headers (credentials included). */
   http: HttpContext;
   /** Hides the configured secrets wherever something is shown. */
   redactor: Redactor;
@@ -90,59 +49,25 @@ export interface ClientConfig {
  * @throws {ConfigError} For a wrong value or an unknown key.
  */
 export function resolveClientConfig(config: GptOssConfig): ClientConfig {
-  checkConfigKeys(config);
+  const defaults = resolveOptions(
+    "config",
+    config,
+    CONFIG_KEYS,
+    DEFAULT_OPTIONS,
+  );
   const address = parseBaseUrl(config.baseUrl ?? DEFAULT_CONFIG.baseUrl);
-  const auto = config.maxContextSize === "auto";
-  if (typeof config.maxContextSize === "string" && !auto) {
-    throw new ConfigError(
-      "maxContextSize",
-      config.maxContextSize,
-      'a whole number of at least 1, or "auto"',
-    );
-  }
+  const maxContextSize = resolveMaxContextSize(config.maxContextSize);
   // With "auto" the window is checked once the server has told it.
-  const window = resolveContextWindow({
-    ...config,
-    maxContextSize: auto
-      ? Number.MAX_SAFE_INTEGER
-      : config.maxContextSize as number | undefined,
-  });
-  const defaults: ClientDefaults = {
-    maxContextSize: auto ? "auto" : window.maxContextSize,
-    maxTokens: window.maxTokens,
-    temperature: checkRange(
-      "temperature",
-      config.temperature ?? DEFAULT_CONFIG.temperature,
-      0,
-      2,
-    ),
-    timeout: resolveTimeouts("timeout", config.timeout),
-    maxRetries: config.maxRetries === undefined
-      ? DEFAULT_MAX_RETRIES
-      : checkNonNegativeInteger("maxRetries", config.maxRetries),
-    contextOverflow: checkContextOverflow(
-      "contextOverflow",
-      config.contextOverflow ?? DEFAULT_CONFIG.contextOverflow,
-    ),
-    ...(config.reasoningEffort === undefined ? {} : {
-      reasoningEffort: checkReasoningEffort(
-        "reasoningEffort",
-        config.reasoningEffort,
-      ),
-    }),
-    keepReasoning: config.keepReasoning === undefined
-      ? false
-      : checkBoolean("keepReasoning", config.keepReasoning),
-    keepFirstUserMessage: config.keepFirstUserMessage === undefined
-      ? false
-      : checkBoolean("keepFirstUserMessage", config.keepFirstUserMessage),
-  };
+  if (maxContextSize !== "auto") {
+    contextWindow(maxContextSize, defaults.model.sampling.maxTokens);
+  }
   const apiKey = config.apiKey === undefined
     ? undefined
     : checkApiKey(config.apiKey);
-  const headers = config.headers === undefined
-    ? {}
-    : checkHeaders("headers", config.headers);
+  // The configured headers and the credentials go with every request,
+  // lookups included: they live in the HTTP context, and a call's headers
+  // are added to them.
+  const headers = { ...defaults.transport.headers };
   if (apiKey) headers.authorization = `Bearer ${apiKey}`;
   else if (address.username || address.password) {
     headers.authorization = `Basic ${
@@ -173,28 +98,44 @@ export function resolveClientConfig(config: GptOssConfig): ClientConfig {
   }
   return {
     root: address.root,
-    defaults,
-    ...(config.model === undefined
-      ? {}
-      : { model: checkNonEmptyString("model", config.model) }),
+    defaults: {
+      ...defaults,
+      transport: { ...defaults.transport, headers: {} },
+    },
+    maxContextSize,
     http: {
       fetch: config.fetch ?? ((input, init) => fetch(input, init)),
       logger,
       headers,
       maxResponseBytes: config.maxResponseBytes === undefined
-        ? DEFAULT_MAX_RESPONSE_BYTES
+        ? DEFAULT_CONFIG.maxResponseBytes
         : checkPositiveInteger("maxResponseBytes", config.maxResponseBytes),
     },
     redactor,
-    tokenizer: window.tokenizer,
+    tokenizer: config.tokenizer === undefined
+      ? estimatingTokenizer
+      : checkTokenizer("tokenizer", config.tokenizer),
     hasApiKey: apiKey !== undefined,
     splitHarmony: config.splitHarmony === undefined
-      ? true
+      ? DEFAULT_CONFIG.splitHarmony
       : checkBoolean("splitHarmony", config.splitHarmony),
     ...(config.server === undefined
       ? {}
-      : { server: checkServerKind(config.server) }),
+      : { server: checkServerKind("server", config.server) }),
   };
+}
+
+function resolveMaxContextSize(value: unknown): number | "auto" {
+  if (value === undefined) return DEFAULT_CONFIG.maxContextSize;
+  if (value === "auto") return "auto";
+  if (typeof value === "string") {
+    throw new ConfigError(
+      "maxContextSize",
+      value,
+      'a whole number of at least 1, or "auto"',
+    );
+  }
+  return checkPositiveInteger("maxContextSize", value);
 }
 
 function checkApiKey(value: unknown): string {
@@ -207,6 +148,22 @@ function checkApiKey(value: unknown): string {
     );
   }
   return value;
+}
+
+/** @throws {ConfigError} Unless `value` has the four logger methods. */
+function checkLogger(value: unknown): Logger {
+  const ok = value !== null && typeof value === "object" &&
+    ["debug", "info", "warn", "error"].every((m) =>
+      typeof (value as Record<string, unknown>)[m] === "function"
+    );
+  if (!ok) {
+    throw new ConfigError(
+      "logger",
+      value,
+      "an object with debug, info, warn and error methods",
+    );
+  }
+  return value as Logger;
 }
 
 function isLoopback(root: string): boolean {

@@ -10,8 +10,7 @@
  */
 
 import { AbortError, ConnectionError, TimeoutError } from "../errors/mod.ts";
-import { type HttpContext, requestJson } from "../http/request.ts";
-import type { Timeouts } from "../http/timeouts.ts";
+import { callServer, type ServerCall } from "../http/request.ts";
 import { type ModelInfo, readModelList } from "./models.ts";
 import {
   isLlamaCppProps,
@@ -24,12 +23,8 @@ import {
   vllmContext,
 } from "./server_info.ts";
 
-/** What discovery needs. */
-export interface DiscoveryContext {
-  http: HttpContext;
-  root: string;
-  timeouts: Timeouts;
-  signal?: AbortSignal;
+/** What discovery needs: the server, and how to pick the model. */
+export interface DiscoveryContext extends ServerCall {
   /** The configured model, if any. */
   model?: string;
   /** Picks the model from the list (throws when it cannot). */
@@ -43,17 +38,9 @@ export interface DiscoveryContext {
 export async function discoverServer(
   context: DiscoveryContext,
 ): Promise<ServerInfo> {
-  const get = (path: string, body?: unknown) =>
-    requestJson(context.http, {
-      method: body === undefined ? "GET" : "POST",
-      url: `${context.root}${path}`,
-      timeouts: context.timeouts,
-      ...(body === undefined ? {} : { body }),
-      ...(context.signal ? { signal: context.signal } : {}),
-    }).then(({ body }) => body);
   // A probe that fails for any reason but the transport just says "not this server".
   const probe = (path: string, body?: unknown) =>
-    get(path, body).catch((error) => {
+    callServer(context, path, body).catch((error) => {
       if (isTransportFailure(error)) throw error;
       return undefined;
     });

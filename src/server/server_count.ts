@@ -14,20 +14,15 @@
  */
 
 import { ApiError } from "../errors/mod.ts";
-import { type HttpContext, requestJson } from "../http/request.ts";
-import type { Timeouts } from "../http/timeouts.ts";
+import { callServer, type ServerCall } from "../http/request.ts";
 import type { ReasoningEffort } from "../wire/reasoning_effort.ts";
-import type { ServerKind } from "../wire/servers.ts";
+import { withReasoningFields } from "../wire/messages.ts";
+import { type ServerKind, traitsOf } from "../wire/servers.ts";
 import type { ToolDefinition } from "../wire/tools.ts";
 import type { ChatMessage } from "../types.ts";
 
 /** What the server was asked to count. */
-export interface ServerCountRequest {
-  http: HttpContext;
-  root: string;
-  timeouts: Timeouts;
-  maxRetries: number;
-  signal?: AbortSignal;
+export interface ServerCountRequest extends ServerCall {
   model?: string;
   messages: ChatMessage[];
   tools?: readonly ToolDefinition[];
@@ -56,18 +51,17 @@ export async function countOnServer(
   kind: ServerKind | undefined,
   request: ServerCountRequest,
 ): Promise<ServerCount | undefined> {
-  const order: ("vllm" | "llamacpp")[] = kind === "vllm"
-    ? ["vllm"]
-    : kind === "llamacpp"
-    ? ["llamacpp"]
-    : kind === "ollama" || kind === "lmstudio"
-    ? []
-    : ["vllm", "llamacpp"];
-  for (const server of order) {
+  const traits = traitsOf(kind);
+  // The kept reasoning goes under the fields the server reads, as in a request.
+  const counted = {
+    ...request,
+    messages: withReasoningFields(request.messages, traits.reasoningFields),
+  };
+  for (const server of traits.counting) {
     try {
       const count = server === "vllm"
-        ? await countWithVllm(request)
-        : await countWithLlamaCpp(request);
+        ? await countWithVllm(counted)
+        : await countWithLlamaCpp(counted);
       if (count) return count;
     } catch (error) {
       if (!(error instanceof ApiError && MISSING.has(error.status))) {
@@ -76,17 +70,6 @@ export async function countOnServer(
     }
   }
   return undefined;
-}
-
-function post(request: ServerCountRequest, path: string, body: unknown) {
-  return requestJson(request.http, {
-    method: "POST",
-    url: `${request.root}${path}`,
-    body,
-    timeouts: request.timeouts,
-    maxRetries: request.maxRetries,
-    ...(request.signal ? { signal: request.signal } : {}),
-  });
 }
 
 function templateFields(request: ServerCountRequest): Record<string, unknown> {
@@ -101,7 +84,7 @@ function templateFields(request: ServerCountRequest): Record<string, unknown> {
 async function countWithVllm(
   request: ServerCountRequest,
 ): Promise<ServerCount | undefined> {
-  const { body } = await post(request, "/tokenize", {
+  const body = await callServer(request, "/tokenize", {
     ...(request.model ? { model: request.model } : {}),
     messages: request.messages,
     add_generation_prompt: true,
@@ -122,7 +105,7 @@ async function countWithVllm(
 async function countWithLlamaCpp(
   request: ServerCountRequest,
 ): Promise<ServerCount | undefined> {
-  const { body: applied } = await post(request, "/apply-template", {
+  const applied = await callServer(request, "/apply-template", {
     messages: request.messages,
     ...templateFields(request),
     ...(request.reasoningEffort
@@ -132,7 +115,7 @@ async function countWithLlamaCpp(
   const prompt = (applied as { prompt?: unknown })?.prompt;
   if (typeof prompt !== "string") return undefined;
   // Special tokens in the rendered prompt are tokens, as when it is served.
-  const { body } = await post(request, "/tokenize", {
+  const body = await callServer(request, "/tokenize", {
     content: prompt,
     add_special: false,
     parse_special: true,

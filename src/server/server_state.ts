@@ -6,11 +6,11 @@
  * @module
  */
 
-import { DEFAULT_CONFIG } from "../options/config.ts";
+import { DEFAULT_WINDOW } from "../context/window.ts";
 import { discoverServer } from "./discover.ts";
 import type { ServerInfo } from "./server_info.ts";
 import { type HttpContext, requestJson } from "../http/request.ts";
-import type { Timeouts } from "../http/timeouts.ts";
+import type { TimeoutLimits } from "../http/timeouts.ts";
 import type { Logger } from "../logger.ts";
 import { pickModel, readModelList } from "./models.ts";
 import type { ServerKind } from "../wire/servers.ts";
@@ -22,8 +22,8 @@ export interface ServerStateOptions {
   root: string;
   logger: Logger;
   /** Milliseconds for each lookup request. */
-  timeouts: Timeouts;
-  /** Retries for the model lookup. */
+  timeouts: TimeoutLimits;
+  /** Retries for the lookups it makes on a request's behalf. */
   maxRetries: number;
   /** The configured model and server, if any. */
   model?: string;
@@ -58,12 +58,17 @@ export class ServerState {
   }
 
   /** Discovers the server once; shares the lookup in progress. */
-  discover(timeouts: Timeouts, signal?: AbortSignal): Promise<ServerInfo> {
+  discover(
+    timeouts: TimeoutLimits,
+    maxRetries: number,
+    signal?: AbortSignal,
+  ): Promise<ServerInfo> {
     const { http, root, logger } = this.#options;
     this.#discovery ??= discoverServer({
       http,
       root,
       timeouts,
+      maxRetries,
       ...(this.#model ? { model: this.#model } : {}),
       pickModel: (models) => pickModel(models, root),
     }).then((info) => {
@@ -124,14 +129,18 @@ export class ServerState {
     signal?: AbortSignal,
   ): Promise<number> {
     if (configured !== "auto") return configured;
-    const info = await this.discover(this.#options.timeouts, signal);
+    const info = await this.discover(
+      this.#options.timeouts,
+      this.#options.maxRetries,
+      signal,
+    );
     if (info.contextLength !== undefined) return info.contextLength;
     if (!this.#warnedFallback) {
       this.#warnedFallback = true;
       this.#options.logger.warn(
-        `maxContextSize is "auto" but ${this.#options.root} (${info.server}) did not tell its context window; using ${DEFAULT_CONFIG.maxContextSize}. Set maxContextSize to the window the model runs with.`,
+        `maxContextSize is "auto" but ${this.#options.root} (${info.server}) did not tell its context window; using ${DEFAULT_WINDOW.maxContextSize}. Set maxContextSize to the window the model runs with.`,
       );
     }
-    return DEFAULT_CONFIG.maxContextSize;
+    return DEFAULT_WINDOW.maxContextSize;
   }
 }

@@ -14,25 +14,6 @@
 
 import { InvalidResponseError } from "../errors/mod.ts";
 
-/**
- * One dispatched event.
- *
- * @example Recognising the end of a stream
- * ```ts
- * import type { SseEvent } from "@gptoss/client";
- * const done = (event: SseEvent) => event.data === "[DONE]";
- * ```
- */
-
-export interface SseEvent {
-  /** The data lines, joined by LF. */
-  data: string;
-  /** The `event:` field; `""` when absent (a browser would call it "message"). */
-  event: string;
-  /** The last event id seen so far in the stream; `""` when none. */
-  id: string;
-}
-
 const LF = 10;
 const CR = 13;
 
@@ -40,15 +21,8 @@ const CR = 13;
  * A push parser: feed it decoded text as it arrives, it calls `onEvent` for
  * each complete event. It keeps only the unfinished line between calls.
  *
- * @example Feeding chunks split anywhere
- * ```ts
- * import { SseParser } from "@gptoss/client";
- * const events: string[] = [];
- * const parser = new SseParser((data) => events.push(data));
- * parser.feed("data: hel");
- * parser.feed("lo\r\n\r\ndata: [DONE]\n\n");
- * console.log(events); // ["hello", "[DONE]"]
- * ```
+ * Fed `"data: hel"` then `"lo\r\n\r\ndata: [DONE]\n\n"`, it calls `onEvent`
+ * with `"hello"`, then with `"[DONE]"`.
  */
 export class SseParser {
   readonly #onEvent: (data: string, event: string, id: string) => void;
@@ -256,35 +230,5 @@ export class SseParser {
       default:
         this.#onOtherField?.(field, value);
     }
-  }
-}
-
-/**
- * The parser as a `TransformStream` from decoded text to events.
- *
- * @example Parsing a response body into events
- * ```ts
- * import { SseParserStream } from "@gptoss/client";
- * const body = new Response("data: a\n\ndata: b\n\n").body!;
- * const events = body.pipeThrough(new TextDecoderStream()).pipeThrough(new SseParserStream());
- * for await (const event of events) console.log(event.data); // a, then b
- * ```
- */
-export class SseParserStream extends TransformStream<string, SseEvent> {
-  constructor() {
-    let parser: SseParser;
-    super({
-      start(controller) {
-        parser = new SseParser((data, event, id) =>
-          controller.enqueue({ data, event, id })
-        );
-      },
-      transform(chunk) {
-        parser.feed(chunk);
-      },
-      flush() {
-        parser.end();
-      },
-    });
   }
 }

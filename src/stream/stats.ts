@@ -6,7 +6,7 @@
  */
 
 import { estimateTokens } from "../context/estimate.ts";
-import type { ChatCompletion, CompletionStats } from "../types.ts";
+import type { ChatCompletion, CompletionStats, Truncation } from "../types.ts";
 
 /** Timestamps of one request, from `performance.now()`. */
 export interface RequestClock {
@@ -59,4 +59,23 @@ function estimateCompletionTokens(completion: ChatCompletion): number {
 
 function round(value: number): number {
   return Math.round(value * 10) / 10;
+}
+
+/**
+ * What the client adds to every completion, streamed or whole, in one place:
+ * the truncation it made to send the request, and its own stats.
+ *
+ * @param completion The completion, changed in place.
+ * @param clock When the request started, first produced a token, and ended.
+ * @param truncation What the client trimmed to send it, if anything.
+ * @returns The same completion.
+ */
+export function finishCompletion(
+  completion: ChatCompletion,
+  clock: RequestClock,
+  truncation: Truncation | undefined,
+): ChatCompletion {
+  if (truncation) completion.truncation = truncation;
+  completion.stats = computeStats(clock, completion);
+  return completion;
 }

@@ -133,3 +133,24 @@ export function contentText(content: ChatMessage["content"]): string {
   }
   return text;
 }
+
+/**
+ * Puts each assistant message's `reasoning` under every field a server reads
+ * it from (`reasoning_content` too, for llama.cpp); the same objects where
+ * nothing changes.
+ *
+ * @param messages Messages whose kept reasoning is in `reasoning`.
+ * @param fields The fields the server reads (a server trait).
+ * @returns The messages to send.
+ */
+export function withReasoningFields(
+  messages: readonly ChatMessage[],
+  fields: readonly ("reasoning" | "reasoning_content")[],
+): ChatMessage[] {
+  if (!fields.includes("reasoning_content")) return [...messages];
+  return messages.map((message) =>
+    message.role === "assistant" && message.reasoning
+      ? { ...message, reasoning_content: message.reasoning } as ChatMessage
+      : message
+  );
+}

@@ -7,7 +7,11 @@
  */
 
 import { readUsage } from "./chunk.ts";
-import { excerpt } from "../../http/error_body.ts";
+import {
+  errorInBody,
+  type ErrorOrigin,
+  excerpt,
+} from "../../http/error_body.ts";
 import { InvalidResponseError } from "../../errors/mod.ts";
 import { splitHarmonyMessage } from "../../harmony/deltas.ts";
 import { readReasoning } from "./reasoning_field.ts";
@@ -111,4 +115,27 @@ function toolCall(raw: unknown, i: number): ToolCall {
       arguments: typeof args === "string" ? args : JSON.stringify(args ?? {}),
     },
   };
+}
+
+/**
+ * A whole answer of chat completions: an error object (which some servers
+ * send with a 200 status) becomes its typed error; anything else is
+ * normalised.
+ *
+ * @param body The parsed body.
+ * @param raw Its text.
+ * @param origin Where it came from.
+ * @returns The completion.
+ * @throws {ApiError|ContextSizeError} For an error object.
+ * @throws {InvalidResponseError} For a body that is not a chat completion.
+ */
+export function readWholeAnswer(
+  body: unknown,
+  raw: string,
+  origin: ErrorOrigin,
+  options: { splitHarmony?: boolean } = {},
+): ChatCompletion {
+  const error = errorInBody(body, raw, origin);
+  if (error) throw error;
+  return normaliseCompletion(body, raw, options);
 }

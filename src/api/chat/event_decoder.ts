@@ -8,31 +8,30 @@
  */
 
 import { CompletionAccumulator } from "../../stream/accumulator.ts";
+import type { DecoderOptions, StreamDecoder } from "../../stream/decoder.ts";
 import { deltaFromChunk, isEmptyDelta } from "./chunk.ts";
 import { ChunkTemplates } from "./chunk_template.ts";
-import { errorFromBody, excerpt, readServerError } from "../../http/error_body.ts";
+import { errorFromBody, errorInBody, excerpt } from "../../http/error_body.ts";
 import { InvalidResponseError } from "../../errors/mod.ts";
 import { HarmonyDeltaSplitter } from "../../harmony/deltas.ts";
 import { SseParser } from "../../stream/sse.ts";
 import type { StreamDelta } from "../../types.ts";
 
 const DONE = "[DONE]";
+/** Where an error sent inside a stream comes from. */
+const IN_STREAM = { status: 200, statusText: "error in stream" } as const;
 
 /** Options of a {@link ChatEventDecoder}. */
-export interface EventDecoderOptions {
-  /** Split raw harmony found in `content` (default `true`). */
-  splitHarmony?: boolean;
-  /** The longest event kept in memory, in characters. Default: no limit. */
-  maxEventLength?: number;
+export interface EventDecoderOptions extends Partial<DecoderOptions> {
   /**
-   * Read events shaped like earlier ones without parsing them again
-   * (src/chunk_template.ts). Default `true`; the results are the same.
+   * Read events shaped like an earlier one without parsing them again
+   * (chunk_template.ts). Default `true`; the results are the same.
    */
   templates?: boolean;
 }
 
 /** Decodes one stream. Errors are thrown from {@link ChatEventDecoder.feed}. */
-export class ChatEventDecoder {
+export class ChatEventDecoder implements StreamDecoder {
   /** Everything decoded so far. */
   readonly accumulator: CompletionAccumulator = new CompletionAccumulator();
   readonly #harmony: HarmonyDeltaSplitter | undefined;
@@ -114,9 +113,7 @@ export class ChatEventDecoder {
     } catch {
       inner = { message: value };
     }
-    throw errorFromBody({ status: 200, statusText: "error in stream" }, value, {
-      error: inner,
-    });
+    throw errorFromBody(IN_STREAM, value, { error: inner });
   }
 
   #onEvent(data: string, event: string): void {
@@ -149,15 +146,12 @@ export class ChatEventDecoder {
       );
     }
     const record = chunk as Record<string, unknown>;
-    if (
-      event === "error" ||
-      (record.choices === undefined && readServerError(record))
-    ) {
-      throw errorFromBody(
-        { status: 200, statusText: "error in stream" },
-        data,
-        record,
-      );
+    if (event === "error" || record.choices === undefined) {
+      const error = errorInBody(record, data, IN_STREAM) ??
+        (event === "error"
+          ? errorFromBody(IN_STREAM, data, record)
+          : undefined);
+      if (error) throw error;
     }
     const delta = deltaFromChunk(record);
     // An object that is neither a chunk nor an error (a server's extension) is skipped.

@@ -1,50 +1,59 @@
 /**
- * Builds the body of a chat completion request from the checked settings,
- * in the shape the server understands.
+ * The body of `POST /v1/chat/completions`, written from a checked request in
+ * the shape its server reads: sampling under OpenAI's names, the reasoning
+ * effort and kept reasoning where that server looks (its traits), tools, a
+ * response format, usage in streams, and the caller's extra fields last.
  *
  * @module
  */
 
-import { reasoningEffortFields } from "../../wire/reasoning_effort.ts";
-import type { ResolvedRequest } from "../../options/request_options.ts";
-import type { ServerKind } from "../../wire/servers.ts";
-import type { ChatMessage } from "../../types.ts";
-
-/** What a request body is made of. */
-export interface ChatBodyParts {
-  model: string;
-  messages: ChatMessage[];
-  stream: boolean;
-  request: ResolvedRequest;
-  server: ServerKind | undefined;
-}
+import { isPlainObject } from "../../checks.ts";
+import type { ChatRequest, Sampling } from "../../wire/chat_request.ts";
+import { withReasoningFields } from "../../wire/messages.ts";
+import { traitsOf } from "../../wire/servers.ts";
 
 /**
  * @returns The JSON body: model, messages, sampling, reasoning effort, tools,
  * response format, usage in streams, and the caller's extra fields last
  * (objects such as `chat_template_kwargs` are merged, not replaced).
  */
-export function buildChatBody(parts: ChatBodyParts): Record<string, unknown> {
-  const { request } = parts;
+export function buildChatBody(request: ChatRequest): Record<string, unknown> {
+  const traits = traitsOf(request.server);
   const body: Record<string, unknown> = {
-    model: parts.model,
-    messages: parts.messages,
-    stream: parts.stream,
-    ...request.sampling,
+    model: request.model,
+    messages: withReasoningFields(request.messages, traits.reasoningFields),
+    stream: request.stream,
+    ...samplingFields(request.sampling),
   };
   // Servers report usage in a stream only when asked (a last chunk with `choices: []`).
-  if (parts.stream) body.stream_options = { include_usage: true };
-  if (request.reasoningEffort) {
-    mergeInto(
-      body,
-      reasoningEffortFields(request.reasoningEffort, parts.server),
-    );
+  if (request.stream) body.stream_options = { include_usage: true };
+  const effort = request.reasoningEffort;
+  if (effort) {
+    for (const field of traits.effortFields) {
+      mergeInto(body, {
+        [field]: field === "reasoning_effort"
+          ? effort
+          : { reasoning_effort: effort },
+      });
+    }
   }
   if (request.tools) body.tools = request.tools;
   if (request.toolChoice) body.tool_choice = request.toolChoice;
   if (request.responseFormat) body.response_format = request.responseFormat;
   if (request.extraBody) mergeInto(body, request.extraBody);
   return body;
+}
+
+/** Sampling under chat completions' names. */
+function samplingFields(sampling: Sampling): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    temperature: sampling.temperature,
+    max_tokens: sampling.maxTokens,
+  };
+  if (sampling.topP !== undefined) fields.top_p = sampling.topP;
+  if (sampling.seed !== undefined) fields.seed = sampling.seed;
+  if (sampling.stop !== undefined) fields.stop = sampling.stop;
+  return fields;
 }
 
 function mergeInto(
@@ -57,8 +66,4 @@ function mergeInto(
       ? { ...current, ...value }
       : value;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

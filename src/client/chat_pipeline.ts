@@ -1,0 +1,184 @@
+/**
+ * One chat request from the caller's messages to the server's answer, the
+ * same path for a whole answer and a stream: options merged over the
+ * client's, messages checked, the window found, the conversation fitted to
+ * it, the model found, the body written by the wire API, the request sent,
+ * and the answer read by the same wire API.
+ *
+ * @module
+ */
+
+import { type ApiName, type WireApi, wireApi } from "../api/mod.ts";
+import { type FittedMessages, fitToContext } from "../context/fit.ts";
+import { type HttpRequest, openRequest, requestJson } from "../http/request.ts";
+import type { ClientConfig } from "../options/client_config.ts";
+import { REQUEST_KEYS, type RequestOptions } from "../options/options.ts";
+import {
+  type ResolvedOptions,
+  resolveOptions,
+  type Transport,
+} from "../options/resolve.ts";
+import type { ServerState } from "../server/server_state.ts";
+import type { ChatStream } from "../stream/chat_stream.ts";
+import { finishCompletion } from "../stream/stats.ts";
+import { StreamedCompletion } from "../stream/streamed_completion.ts";
+import type { ChatCompletion, ChatMessage } from "../types.ts";
+import { assertValidMessages } from "../wire/messages.ts";
+
+/** Sends chat requests for one client. */
+export class ChatPipeline {
+  readonly #config: ClientConfig;
+  readonly #state: ServerState;
+  readonly #api: WireApi;
+
+  /**
+   * @param config The client's resolved configuration.
+   * @param state What the client knows of its server.
+   * @param api The wire API to speak.
+   */
+  constructor(config: ClientConfig, state: ServerState, api: ApiName = "chat") {
+    this.#config = config;
+    this.#state = state;
+    this.#api = wireApi(api);
+  }
+
+  /** The URL chat requests go to. */
+  get url(): string {
+    return `${this.#config.root}${this.#api.path}`;
+  }
+
+  /** Sends a conversation and reads the whole answer. */
+  async generate(
+    messages: ChatMessage[],
+    options: RequestOptions | undefined,
+  ): Promise<ChatCompletion> {
+    const request = this.#resolve(options);
+    assertValidMessages(messages);
+    const startedAt = performance.now();
+    const { body, fitted } = await this.#prepare(messages, request, false);
+    const url = this.url;
+    const { body: answer, raw } = await requestJson(
+      this.#config.http,
+      this.#post(url, body, request.transport),
+    );
+    const completion = this.#api.reader.whole(answer, raw, {
+      status: 200,
+      url,
+    }, this.#config);
+    return finishCompletion(
+      completion,
+      { startedAt, endedAt: performance.now() },
+      fitted.truncation,
+    );
+  }
+
+  /**
+   * Checks the call at once (a malformed message, a wrong option, a
+   * conversation that cannot fit a known window), and returns the stream;
+   * the request starts when it is first read.
+   */
+  stream(
+    messages: ChatMessage[],
+    options: RequestOptions | undefined,
+  ): ChatStream {
+    const request = this.#resolve(options);
+    assertValidMessages(messages);
+    const window = this.#config.maxContextSize;
+    const early = window === "auto"
+      ? undefined
+      : this.#fit(messages, request, window);
+    const { http, redactor, splitHarmony } = this.#config;
+    const url = this.url;
+    return new StreamedCompletion({
+      open: async () => {
+        const { body, fitted } = await this.#prepare(
+          messages,
+          request,
+          true,
+          early,
+        );
+        const opened = await openRequest(http, {
+          ...this.#post(url, body, request.transport),
+          accept: this.#api.streamAccept,
+        });
+        return fitted.truncation
+          ? { ...opened, truncation: fitted.truncation }
+          : opened;
+      },
+      url,
+      reader: this.#api.reader,
+      ...(early?.truncation ? { truncation: early.truncation } : {}),
+      scrub: (error) => redactor.error(error),
+      splitHarmony,
+      maxResponseBytes: http.maxResponseBytes ?? Infinity,
+    });
+  }
+
+  /** The chat request's HTTP side: its body and its transport. */
+  #post(url: string, body: unknown, transport: Transport): HttpRequest {
+    return {
+      method: "POST",
+      url,
+      body,
+      timeouts: transport.timeout,
+      maxRetries: transport.maxRetries,
+      headers: transport.headers,
+      ...(transport.signal ? { signal: transport.signal } : {}),
+    };
+  }
+
+  #resolve(options: RequestOptions | undefined): ResolvedOptions {
+    return resolveOptions(
+      "options",
+      options,
+      REQUEST_KEYS,
+      this.#config.defaults,
+    );
+  }
+
+  /** Everything a request needs that may take a request of its own: the window, the model, the body. */
+  async #prepare(
+    messages: ChatMessage[],
+    request: ResolvedOptions,
+    stream: boolean,
+    fitted?: FittedMessages,
+  ): Promise<{ body: Record<string, unknown>; fitted: FittedMessages }> {
+    const { signal } = request.transport;
+    if (!fitted) {
+      const window = await this.#state.contextWindow(
+        this.#config.maxContextSize,
+        signal,
+      );
+      fitted = this.#fit(messages, request, window);
+    }
+    const model = await this.#state.resolveModel(request.model.model, signal);
+    const body = this.#api.body({
+      ...request.model,
+      model,
+      messages: fitted.messages,
+      stream,
+      ...(this.#state.server ? { server: this.#state.server } : {}),
+    });
+    return { body, fitted };
+  }
+
+  /** Earlier turns' reasoning dropped, then the window fitted. */
+  #fit(
+    messages: ChatMessage[],
+    request: ResolvedOptions,
+    window: number,
+  ): FittedMessages {
+    const { tools, reasoningEffort } = request.model;
+    return fitToContext(messages, {
+      maxContextSize: window,
+      maxTokens: request.model.sampling.maxTokens,
+      tokenizer: this.#config.tokenizer,
+      template: {
+        ...(tools ? { tools } : {}),
+        ...(reasoningEffort ? { reasoningEffort } : {}),
+      },
+      policy: request.policy,
+      logger: this.#config.http.logger,
+    });
+  }
+}

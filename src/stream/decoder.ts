@@ -1,0 +1,63 @@
+/**
+ * What a wire API gives the stream layer to read its answers with: a decoder
+ * for a streamed body (text in, deltas out, assembled along the way) and a
+ * reader for a whole one. Chat completions' SSE, Ollama's NDJSON and the
+ * Responses API's events each implement it (src/api/); everything above sees
+ * only {@link StreamDelta} and {@link ChatCompletion}.
+ *
+ * @module
+ */
+
+import type { ErrorOrigin } from "../http/error_body.ts";
+import type { ChatCompletion, StreamDelta } from "../types.ts";
+import type { CompletionAccumulator } from "./accumulator.ts";
+
+/** Decodes one streamed body. Errors are thrown from {@link StreamDecoder.feed}. */
+export interface StreamDecoder {
+  /** Everything decoded so far. */
+  readonly accumulator: CompletionAccumulator;
+  /** Whether the stream's own end marker arrived (nothing after it is read). */
+  readonly done: boolean;
+  /**
+   * @param text The next piece of decoded text, split anywhere.
+   * @returns The deltas it completed, in order (the array may be reused:
+   * read it before the next call).
+   * @throws {GptOssError} For an error the server sent in the stream, or an
+   * event that cannot be read.
+   */
+  feed(text: string): StreamDelta[];
+  /** @returns What was held back (a tail that could start a marker), once the stream is over. */
+  flush(): StreamDelta | undefined;
+  /** @returns Whether the stream ended properly, rather than being cut. */
+  end(): boolean;
+}
+
+/** How the decoders of one request are made. */
+export interface DecoderOptions {
+  /** Split raw harmony found in the answer's text. */
+  splitHarmony: boolean;
+  /** The longest event kept in memory, in characters. */
+  maxEventLength: number;
+}
+
+/** How a wire API reads its answers. */
+export interface AnswerReader {
+  /** @returns A decoder for one streamed body. */
+  stream(options: DecoderOptions): StreamDecoder;
+  /**
+   * A whole answer: a JSON body, which may also be an error object.
+   *
+   * @param body The parsed body.
+   * @param raw Its text, for errors.
+   * @param origin Where it came from, for errors.
+   * @returns The completion, normalised.
+   * @throws {ApiError|ContextSizeError} For an error object.
+   * @throws {InvalidResponseError} For a body of the wrong shape.
+   */
+  whole(
+    body: unknown,
+    raw: string,
+    origin: ErrorOrigin,
+    options: Pick<DecoderOptions, "splitHarmony">,
+  ): ChatCompletion;
+}
