@@ -14,8 +14,9 @@
  * @example Running the command line from code
  * ```ts
  * import { main } from "@gptoss/client/cli";
+ * import assert from "node:assert/strict";
  * const exitCode = await main(["--version"]); // prints "gpt-oss <version>"
- * console.log(exitCode); // 0
+ * assert.equal(exitCode, 0);
  * ```
  *
  * @module
@@ -43,8 +44,9 @@ import { Terminal } from "./cli/terminal.ts";
  * ```ts
  * import { main } from "@gptoss/client/cli";
  * // A script of your own would end with: Deno.exit(await main(Deno.args));
- * const exitCode = await main(["--help"]); // prints the usage
- * console.log(exitCode); // 0
+ * import assert from "node:assert/strict";
+ * assert.equal(await main(["--help"]), 0); // prints the usage
+ * assert.equal(await main(["--temprature", "1"]), 2); // a usage error
  * ```
  */
 export async function main(args: string[]): Promise<number> {

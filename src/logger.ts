@@ -33,7 +33,9 @@ export type LogData = Record<string, unknown>;
  *
  * @example Collecting log lines in a test
  * ```ts
- * import type { Logger } from "@gptoss/client";
+ * import { GptOssClient, type Logger } from "@gptoss/client";
+ * import { startMockServer } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
  * const lines: string[] = [];
  * const logger: Logger = {
  *   debug: (m) => lines.push(m),
@@ -41,6 +43,11 @@ export type LogData = Record<string, unknown>;
  *   warn: (m) => lines.push(m),
  *   error: (m) => lines.push(m),
  * };
+ * await using server = await startMockServer();
+ * const client = new GptOssClient({ baseUrl: server.url, model: "gpt-oss-20b", apiKey: "sk-secret", logger });
+ * await client.generateResponse([{ role: "user", content: "Hi" }]);
+ * assert.ok(lines.some((line) => line.startsWith("POST ") && line.includes("→ 200")));
+ * assert.ok(!lines.join("\n").includes("sk-secret"));
  * ```
  */
 export interface Logger {

@@ -239,9 +239,9 @@ export interface CompletionStats {
  * @example The answer and the reasoning
  * ```ts
  * import type { ChatCompletion } from "@gptoss/client";
- * function print(completion: ChatCompletion) {
+ * function answerOf(completion: ChatCompletion): string {
  *   const { content, reasoning } = completion.choices[0].message;
- *   console.log(reasoning, content);
+ *   return reasoning ? `(${reasoning}) ${content ?? ""}` : content ?? "";
  * }
  * ```
  */
@@ -297,9 +297,9 @@ export interface ToolCallDelta {
  * @example Printing a stream
  * ```ts
  * import type { StreamDelta } from "@gptoss/client";
- * function write(delta: StreamDelta) {
- *   if (delta.reasoning) console.error(delta.reasoning);
- *   if (delta.content) console.log(delta.content);
+ * const out = new TextEncoder();
+ * async function write(delta: StreamDelta, to: WritableStreamDefaultWriter<Uint8Array>) {
+ *   if (delta.content) await to.write(out.encode(delta.content)); // no line break per piece
  * }
  * ```
  */

@@ -25,13 +25,15 @@ import type { RecordedRequest } from "./recorded_request.ts";
  * @example Serving llama.cpp's counting endpoints
  * ```ts
  * import { type CountingServer, startMockServer } from "@gptoss/client/testing";
+ * import { gptOssTokenizer } from "@gptoss/client/tokenizer";
+ * import assert from "node:assert/strict";
  * const counting: CountingServer = "llamacpp";
- * await using server = await startMockServer({ counting });
+ * await using server = await startMockServer({ counting, tokenizer: gptOssTokenizer });
  * const reply = await fetch(`${server.url}/tokenize`, {
  *   method: "POST",
  *   body: JSON.stringify({ content: "Hello world" }),
  * });
- * console.log((await reply.json()).tokens.length > 0); // true
+ * assert.deepEqual((await reply.json()).tokens, gptOssTokenizer.encode("Hello world"));
  * ```
  */
 export type CountingServer = "vllm" | "llamacpp";

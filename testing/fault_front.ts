@@ -16,11 +16,16 @@
  *
  * @example Breaking the next connections
  * ```ts
+ * import { GptOssClient } from "@gptoss/client";
  * import { startMockServer, type ConnectionFault } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
  * await using server = await startMockServer();
- * const fault: ConnectionFault = { garbage: "not HTTP\r\n" };
- * server.failConnection("hang-up");
- * server.failConnection(fault);
+ * const fault: ConnectionFault = "hang-up";
+ * server.failConnection(fault); // the first try fails before any byte…
+ * const client = new GptOssClient({ baseUrl: server.url, model: "gpt-oss-20b" });
+ * const completion = await client.generateResponse([{ role: "user", content: "Hi" }]);
+ * assert.equal(completion.choices[0].finish_reason, "stop"); // …and the retry answers
+ * assert.equal(server.requests.length, 1);
  * ```
  */
 export type ConnectionFault = "hang-up" | { garbage: string | Uint8Array };

@@ -16,6 +16,7 @@ import {
 import { type MockReply, send, sleep } from "./mock_reply.ts";
 import type { RecordedRequest } from "./recorded_request.ts";
 import { type ConnectionFault, startFaultFront } from "./fault_front.ts";
+import { checkKnownKeys, type KeyRegistry } from "../src/checks.ts";
 import type { Tokenizer } from "../src/context/tokenizer.ts";
 import {
   countingReply,
@@ -56,10 +57,17 @@ export interface MockServerOptions {
  *
  * @example Scripting an error reply
  * ```ts
+ * import { ApiError, GptOssClient } from "@gptoss/client";
  * import { startMockServer } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
  * await using server = await startMockServer();
  * server.enqueue({ json: { error: "model 'x' not found" }, status: 404 });
- * console.log(server.url); // http://127.0.0.1:<port>
+ * assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+ * const client = new GptOssClient({ baseUrl: server.url, model: "x" });
+ * await assert.rejects(
+ *   client.generateResponse([{ role: "user", content: "Hi" }]),
+ *   (error) => error instanceof ApiError && error.status === 404,
+ * );
  * ```
  */
 export interface MockServer extends AsyncDisposable {
@@ -85,6 +93,15 @@ export interface MockServer extends AsyncDisposable {
 
 const CHAT = "/v1/chat/completions";
 
+const MOCK_KEYS: KeyRegistry<MockServerOptions> = {
+  models: true,
+  reasoningField: true,
+  apiKey: true,
+  eventDelayMs: true,
+  counting: true,
+  tokenizer: true,
+};
+
 /**
  * Starts a mock GPT-OSS server on 127.0.0.1 and a free port.
  *
@@ -95,17 +112,19 @@ const CHAT = "/v1/chat/completions";
  * ```ts
  * import { GptOssClient } from "@gptoss/client";
  * import { startMockServer } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
  *
  * await using server = await startMockServer();
  * const client = new GptOssClient({ baseUrl: server.url });
  * const completion = await client.generateResponse([{ role: "user", content: "Hi" }]);
- * console.log(completion.choices[0].message.content);
- * console.log(server.requests.length); // 2: the model lookup and the chat
+ * assert.match(completion.choices[0].message.content!, /You asked: "Hi"/);
+ * assert.deepEqual(server.requests.map((r) => r.path), ["/v1/models", "/v1/chat/completions"]);
  * ```
  */
 export async function startMockServer(
   options: MockServerOptions = {},
 ): Promise<MockServer> {
+  checkKnownKeys("options", options, MOCK_KEYS);
   const models = options.models ?? ["openai/gpt-oss-20b"];
   const requests: RecordedRequest[] = [];
   const queues = new Map<string, MockReply[]>();

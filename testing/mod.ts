@@ -8,12 +8,13 @@
  * ```ts
  * import { GptOssClient } from "@gptoss/client";
  * import { chatCompletionStream, startMockServer } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
  *
  * await using server = await startMockServer();
  * server.enqueue({ sse: chatCompletionStream({ reasoning: "2+2=4", content: "4" }), writes: "event" });
  * const client = new GptOssClient({ baseUrl: server.url });
  * const completion = await client.streamResponse([{ role: "user", content: "2+2?" }]).completion();
- * console.log(completion.choices[0].message); // { role: "assistant", content: "4", reasoning: "2+2=4" }
+ * assert.deepEqual(completion.choices[0].message, { role: "assistant", content: "4", reasoning: "2+2=4" });
  * ```
  *
  * @module

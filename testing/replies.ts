@@ -71,8 +71,9 @@ function usageFor(spec: AnswerSpec) {
  * @example Building a non-streamed reply
  * ```ts
  * import { chatCompletionBody } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
  * const body = chatCompletionBody({ reasoning: "Add them.", content: "4" });
- * console.log(body.choices[0].message.content); // "4"
+ * assert.deepEqual(body.choices[0].message, { role: "assistant", content: "4", reasoning: "Add them." });
  * ```
  */
 export function chatCompletionBody(spec: AnswerSpec = {}): {
@@ -129,7 +130,9 @@ export function chatCompletionBody(spec: AnswerSpec = {}): {
  * @example Framing one event
  * ```ts
  * import { sseEvent } from "@gptoss/client/testing";
- * console.log(sseEvent("[DONE]")); // "data: [DONE]\n\n"
+ * import assert from "node:assert/strict";
+ * assert.equal(sseEvent("[DONE]"), "data: [DONE]\n\n");
+ * assert.equal(sseEvent({ a: 1 }), 'data: {"a":1}\n\n');
  * ```
  */
 export function sseEvent(data: unknown): string {
@@ -145,7 +148,8 @@ export function sseEvent(data: unknown): string {
  * @example Splitting text like tokens
  * ```ts
  * import { tokenPieces } from "@gptoss/client/testing";
- * console.log(tokenPieces("Hello big world")); // ["Hello", " big", " world"]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(tokenPieces("Hello big world"), ["Hello", " big", " world"]);
  * ```
  */
 export function tokenPieces(text: string): string[] {
@@ -163,8 +167,9 @@ export function tokenPieces(text: string): string[] {
  * @example Building a streamed reply
  * ```ts
  * import { chatCompletionStream } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
  * const text = chatCompletionStream({ reasoning: "Think.", content: "Done." });
- * console.log(text.endsWith("data: [DONE]\n\n")); // true
+ * assert.ok(text.startsWith("data: {") && text.endsWith("data: [DONE]\n\n"));
  * ```
  */
 export function chatCompletionStream(spec: AnswerSpec = {}): string {

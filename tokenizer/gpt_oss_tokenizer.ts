@@ -27,9 +27,11 @@ const ORDINARY = { disallowedSpecial: new Set<string>() };
  * @example Encoding and decoding back
  * ```ts
  * import { type ExactTokenizer, gptOssTokenizer } from "@gptoss/client/tokenizer";
+ * import assert from "node:assert/strict";
  * const tokenizer: ExactTokenizer = gptOssTokenizer;
  * const ids = tokenizer.encode("Hello, world!");
- * console.log(ids.length, tokenizer.decode(ids)); // 4 "Hello, world!"
+ * assert.equal(ids.length, 4);
+ * assert.equal(tokenizer.decode(ids), "Hello, world!");
  * ```
  */
 export interface ExactTokenizer extends Tokenizer {
@@ -77,12 +79,14 @@ function decode(ids: readonly number[]): string {
  * import { countMessageTokens } from "@gptoss/client";
  * import { gptOssTokenizer } from "@gptoss/client/tokenizer";
  *
- * console.log(gptOssTokenizer.encode("hello world")); // [24912, 2375]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(gptOssTokenizer.encode("hello world"), [24912, 2375]);
+ * assert.equal(gptOssTokenizer.encode("<|start|>").length, 1); // a special token is one token
  * const tokens = countMessageTokens(
  *   [{ role: "user", content: "What is 2 + 2?" }],
  *   { tokenizer: gptOssTokenizer },
  * );
- * console.log(tokens);
+ * assert.equal(tokens, 75);
  * ```
  */
 export const gptOssTokenizer: ExactTokenizer = Object.freeze({

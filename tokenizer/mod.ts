@@ -7,11 +7,14 @@
  * ```ts
  * import { GptOssClient } from "@gptoss/client";
  * import { gptOssTokenizer } from "@gptoss/client/tokenizer";
+ * import assert from "node:assert/strict";
  *
  * const client = new GptOssClient({
  *   baseUrl: "http://localhost:8000/v1",
  *   tokenizer: gptOssTokenizer,
  * });
+ * const count = await client.countTokens([{ role: "user", content: "Hi" }], { local: true });
+ * assert.deepEqual(count, { promptTokens: 68, source: "tokenizer", exact: true });
  * ```
  *
  * @module

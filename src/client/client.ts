@@ -81,8 +81,9 @@ export class GptOssClient {
   }
 
   /**
-   * Checks that the server answers `GET /v1/models`. Never throws: it logs
-   * why it failed (at warn level) and returns `false`.
+   * Checks that the server answers `GET /v1/models`. It throws only for a
+   * wrong option; a server that fails is logged (at warn level) and gives
+   * `false`.
    *
    * @param options A signal and a timeout for the check.
    * @returns Whether the server answered with a model list.
@@ -96,6 +97,7 @@ export class GptOssClient {
    * ```
    */
   async testConnection(options: LookupOptions = {}): Promise<boolean> {
+    this.#lookup(options); // a caller's mistake is thrown, not logged
     try {
       // A check answers quickly: no retries unless asked for.
       const models = await this.listModels({ maxRetries: 0, ...options });

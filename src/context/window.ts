@@ -11,14 +11,14 @@
 import {
   checkBoolean,
   checkKnownKeys,
-  checkNonEmptyString,
   checkPositiveInteger,
   type KeyRegistry,
 } from "../checks.ts";
 import { ConfigError } from "../errors/mod.ts";
-import type { HarmonyPromptOptions } from "../harmony/prompt.ts";
-import { checkReasoningEffort } from "../wire/reasoning_effort.ts";
-import { checkTools } from "../wire/tools.ts";
+import {
+  harmonyOptions,
+  type HarmonyPromptOptions,
+} from "../harmony/prompt.ts";
 import { estimatingTokenizer } from "./estimate.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
@@ -147,30 +147,7 @@ export function resolveCountingOptions(
 ): Pick<ContextSettings, "tokenizer" | "template"> {
   checkKnownKeys("options", options, known);
   const o = (options ?? {}) as ContextOptions;
-  const template: HarmonyPromptOptions = {};
-  if (o.tools !== undefined) template.tools = checkTools("tools", o.tools);
-  if (o.reasoningEffort !== undefined) {
-    template.reasoningEffort = checkReasoningEffort(
-      "reasoningEffort",
-      o.reasoningEffort,
-    );
-  }
-  if (o.currentDate !== undefined) {
-    if (!(o.currentDate instanceof Date) && typeof o.currentDate !== "string") {
-      throw new ConfigError(
-        "currentDate",
-        o.currentDate,
-        'a Date or a "YYYY-MM-DD" text',
-      );
-    }
-    template.currentDate = o.currentDate;
-  }
-  if (o.modelIdentity !== undefined) {
-    template.modelIdentity = checkNonEmptyString(
-      "modelIdentity",
-      o.modelIdentity,
-    );
-  }
+  const template = harmonyOptions(o);
   return {
     tokenizer: o.tokenizer === undefined
       ? estimatingTokenizer

@@ -13,8 +13,11 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
  * @example Creating an abort error
  * ```ts
  * import { AbortError } from "@gptoss/client";
- * const error = new AbortError();
- * console.log(error.message);
+ * import assert from "node:assert/strict";
+ * const reason = new Error("user cancelled");
+ * const error = new AbortError({ cause: reason });
+ * assert.equal(error.cause, reason);
+ * assert.equal(error.name, "AbortError");
  * ```
  */
 export class AbortError extends GptOssError {

@@ -41,8 +41,10 @@ export interface ApiErrorDetails {
  * @example Reading a server's error
  * ```ts
  * import { ApiError } from "@gptoss/client";
+ * import assert from "node:assert/strict";
  * const error = new ApiError({ status: 404, serverMessage: "model 'x' not found", body: "" });
- * console.log(error.status, error.serverMessage);
+ * assert.equal(error.status, 404);
+ * assert.match(error.message, /model 'x' not found/);
  * ```
  */
 export class ApiError extends GptOssError {

@@ -13,11 +13,11 @@ import { GptOssError } from "./gptoss_error.ts";
  * @example Catching a bad setting
  * ```ts
  * import { ConfigError, GptOssClient } from "@gptoss/client";
- * try {
- *   new GptOssClient({ temperature: 5 });
- * } catch (error) {
- *   if (error instanceof ConfigError) console.log(error.field); // "temperature"
- * }
+ * import assert from "node:assert/strict";
+ * assert.throws(
+ *   () => new GptOssClient({ temperature: 5 }),
+ *   (error) => error instanceof ConfigError && error.field === "temperature",
+ * );
  * ```
  */
 export class ConfigError extends GptOssError {

@@ -12,9 +12,13 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
  *
  * @example Creating a connection error
  * ```ts
- * import { ConnectionError } from "@gptoss/client";
- * const error = new ConnectionError("http://localhost:8000/v1/models", "connection refused");
- * console.log(error.message);
+ * import { ConnectionError, GptOssClient, silentLogger } from "@gptoss/client";
+ * import assert from "node:assert/strict";
+ * const client = new GptOssClient({ baseUrl: "http://127.0.0.1:9", maxRetries: 0, logger: silentLogger });
+ * await assert.rejects(
+ *   client.listModels(),
+ *   (error) => error instanceof ConnectionError && error.beforeResponse,
+ * );
  * ```
  */
 export class ConnectionError extends GptOssError {

@@ -35,8 +35,9 @@ export interface ContextSizeDetails {
  * @example Reading why a prompt does not fit
  * ```ts
  * import { ContextSizeError } from "@gptoss/client";
+ * import assert from "node:assert/strict";
  * const error = new ContextSizeError({ promptTokens: 9000, maxContextSize: 8192, maxTokens: 2048 });
- * console.log(error.message);
+ * assert.match(error.message, /needs 9000 tokens plus 2048 for the answer, the context window is 8192/);
  * ```
  */
 export class ContextSizeError extends GptOssError {

@@ -12,7 +12,9 @@ import type { ChatCompletion } from "../types.ts";
  * @example Attaching a cause
  * ```ts
  * import { GptOssError } from "@gptoss/client";
+ * import assert from "node:assert/strict";
  * const error = new GptOssError("It broke.", { cause: new Error("socket") });
+ * assert.equal((error.cause as Error).message, "socket");
  * ```
  */
 export interface GptOssErrorOptions {
@@ -27,12 +29,13 @@ export interface GptOssErrorOptions {
  *
  * @example Catching any client error
  * ```ts
- * import { GptOssError } from "@gptoss/client";
- * try {
- *   throw new GptOssError("Example.");
- * } catch (error) {
- *   if (error instanceof GptOssError) console.log(error.name, error.message);
- * }
+ * import { GptOssClient, GptOssError } from "@gptoss/client";
+ * import assert from "node:assert/strict";
+ * const client = new GptOssClient({ model: "gpt-oss-20b" });
+ * await assert.rejects(
+ *   client.generateResponse([]), // every failure is a GptOssError subclass
+ *   (error) => error instanceof GptOssError && error.name === "InvalidMessageError",
+ * );
  * ```
  */
 export class GptOssError extends Error {

@@ -12,13 +12,13 @@ import { GptOssError } from "./gptoss_error.ts";
  * @example Catching a malformed message
  * ```ts
  * import { GptOssClient, InvalidMessageError } from "@gptoss/client";
+ * import assert from "node:assert/strict";
  * const client = new GptOssClient({ model: "gpt-oss-20b" });
- * try {
- *   const fromUntypedCode = [{ content: "hi" }] as never; // no role
- *   await client.generateResponse(fromUntypedCode);
- * } catch (error) {
- *   if (error instanceof InvalidMessageError) console.log(error.index); // 0
- * }
+ * const fromUntypedCode = [{ content: "hi" }] as never; // no role
+ * await assert.rejects(
+ *   client.generateResponse(fromUntypedCode),
+ *   (error) => error instanceof InvalidMessageError && error.index === 0,
+ * );
  * ```
  */
 export class InvalidMessageError extends GptOssError {

@@ -12,9 +12,16 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
  *
  * @example Keeping the body that could not be read
  * ```ts
- * import { InvalidResponseError } from "@gptoss/client";
- * const error = new InvalidResponseError("The body is not JSON.", "<html>");
- * console.log(error.body);
+ * import { GptOssClient, InvalidResponseError } from "@gptoss/client";
+ * import { startMockServer } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
+ * await using server = await startMockServer();
+ * server.enqueue({ text: "<html>Bad gateway</html>", headers: { "content-type": "text/html" } });
+ * const client = new GptOssClient({ baseUrl: server.url, model: "gpt-oss-20b" });
+ * await assert.rejects(
+ *   client.generateResponse([{ role: "user", content: "Hi" }]),
+ *   (error) => error instanceof InvalidResponseError && error.body === "<html>Bad gateway</html>",
+ * );
  * ```
  */
 export class InvalidResponseError extends GptOssError {

@@ -13,8 +13,9 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
  * @example Keeping the raw answer that is not JSON
  * ```ts
  * import { StructuredOutputError } from "@gptoss/client";
+ * import assert from "node:assert/strict";
  * const error = new StructuredOutputError("Sure! Here it is", "it is not JSON");
- * console.log(error.raw);
+ * assert.equal(error.raw, "Sure! Here it is");
  * ```
  */
 export class StructuredOutputError extends GptOssError {

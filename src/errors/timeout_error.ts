@@ -24,9 +24,16 @@ export type TimeoutLimit = "headers" | "idle" | "total";
  *
  * @example Reading which timeout ran out
  * ```ts
- * import { TimeoutError } from "@gptoss/client";
- * const error = new TimeoutError("headers", 30000, "http://localhost:8000/v1/chat/completions");
- * console.log(error.limit, error.timeoutMs);
+ * import { GptOssClient, TimeoutError } from "@gptoss/client";
+ * import { startMockServer } from "@gptoss/client/testing";
+ * import assert from "node:assert/strict";
+ * await using server = await startMockServer();
+ * server.enqueue({ json: {}, stallMs: 500 }); // the headers come late
+ * const client = new GptOssClient({ baseUrl: server.url, model: "gpt-oss-20b", timeout: 50, maxRetries: 0 });
+ * await assert.rejects(
+ *   client.generateResponse([{ role: "user", content: "Hi" }]),
+ *   (error) => error instanceof TimeoutError && error.limit === "headers" && error.timeoutMs === 50,
+ * );
  * ```
  */
 export class TimeoutError extends GptOssError {

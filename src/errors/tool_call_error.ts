@@ -11,9 +11,13 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
  *
  * @example Reading a broken tool call
  * ```ts
- * import { ToolCallError } from "@gptoss/client";
- * const error = new ToolCallError("get_weather", '{"city": "Os', "Unexpected end of JSON input");
- * console.log(error.toolName, error.arguments);
+ * import { parseToolCalls, ToolCallError } from "@gptoss/client";
+ * import assert from "node:assert/strict";
+ * const cut = { id: "c1", type: "function" as const, function: { name: "get_weather", arguments: '{"city": "Os' } };
+ * assert.throws(
+ *   () => parseToolCalls({ role: "assistant", content: null, tool_calls: [cut] }),
+ *   (error) => error instanceof ToolCallError && error.toolName === "get_weather" && error.arguments === '{"city": "Os',
+ * );
  * ```
  */
 export class ToolCallError extends GptOssError {

@@ -23,9 +23,18 @@
  * @module
  */
 
+import {
+  checkKnownKeys,
+  checkNonEmptyString,
+  type KeyRegistry,
+} from "../checks.ts";
+import { ConfigError } from "../errors/mod.ts";
 import { contentText } from "../wire/messages.ts";
-import type { ReasoningEffort } from "../wire/reasoning_effort.ts";
-import type { ToolDefinition } from "../wire/tools.ts";
+import {
+  checkReasoningEffort,
+  type ReasoningEffort,
+} from "../wire/reasoning_effort.ts";
+import { checkTools, type ToolDefinition } from "../wire/tools.ts";
 import type { ChatMessage } from "../types.ts";
 import { renderToolNamespace } from "./tool_namespace.ts";
 import { HarmonyWalk } from "./walk.ts";
@@ -36,9 +45,10 @@ import { HarmonyWalk } from "./walk.ts";
  * @example Fixing the date so a rendering is reproducible
  * ```ts
  * import { type HarmonyPromptOptions, renderHarmonyPrompt } from "@gptoss/client";
+ * import assert from "node:assert/strict";
  * const options: HarmonyPromptOptions = { currentDate: "2025-08-05", reasoningEffort: "high" };
  * const prompt = renderHarmonyPrompt([{ role: "user", content: "Hi" }], options);
- * console.log(prompt.includes("Reasoning: high")); // true
+ * assert.match(prompt, /Current date: 2025-08-05\n\nReasoning: high/);
  * ```
  */
 export interface HarmonyPromptOptions {
@@ -50,6 +60,54 @@ export interface HarmonyPromptOptions {
   currentDate?: string | Date;
   /** The first line of the system message; the template's default otherwise. */
   modelIdentity?: string;
+}
+
+const HARMONY_KEYS: KeyRegistry<HarmonyPromptOptions> = {
+  tools: true,
+  reasoningEffort: true,
+  currentDate: true,
+  modelIdentity: true,
+};
+
+/**
+ * Checks the template's options, wherever they are given: the value of each
+ * field that is set (the caller checks the keys of its own shape).
+ *
+ * @param options An options object with template fields.
+ * @returns Only the template's fields, checked.
+ * @throws {ConfigError} For a wrong value.
+ */
+export function harmonyOptions(
+  options: HarmonyPromptOptions,
+): HarmonyPromptOptions {
+  const template: HarmonyPromptOptions = {};
+  if (options.tools !== undefined) {
+    template.tools = checkTools("tools", options.tools);
+  }
+  if (options.reasoningEffort !== undefined) {
+    template.reasoningEffort = checkReasoningEffort(
+      "reasoningEffort",
+      options.reasoningEffort,
+    );
+  }
+  const date = options.currentDate;
+  if (date !== undefined) {
+    if (!(date instanceof Date) && typeof date !== "string") {
+      throw new ConfigError(
+        "currentDate",
+        date,
+        'a Date or a "YYYY-MM-DD" text',
+      );
+    }
+    template.currentDate = date;
+  }
+  if (options.modelIdentity !== undefined) {
+    template.modelIdentity = checkNonEmptyString(
+      "modelIdentity",
+      options.modelIdentity,
+    );
+  }
+  return template;
 }
 
 /**
@@ -173,20 +231,23 @@ export function harmonyPromptParts(
  * @example Rendering the prompt the server will see
  * ```ts
  * import { renderHarmonyPrompt } from "@gptoss/client";
+ * import assert from "node:assert/strict";
  * const prompt = renderHarmonyPrompt(
  *   [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }],
  *   { currentDate: "2025-08-05", reasoningEffort: "low" },
  * );
- * console.log(prompt.endsWith("<|start|>user<|message|>Hi<|end|><|start|>assistant")); // true
+ * assert.ok(prompt.includes("<|start|>developer<|message|># Instructions\n\nBe brief.\n\n<|end|>"));
+ * assert.ok(prompt.endsWith("<|start|>user<|message|>Hi<|end|><|start|>assistant"));
  * ```
  */
 export function renderHarmonyPrompt(
   messages: readonly ChatMessage[],
   options: HarmonyPromptOptions = {},
 ): string {
+  checkKnownKeys("options", options, HARMONY_KEYS);
   const { system, developer, messages: parts, footer } = harmonyPromptParts(
     messages,
-    options,
+    harmonyOptions(options),
   );
   return system + developer + parts.join("") + footer;
 }

@@ -16,7 +16,9 @@
  * @example Looking up a special token's id
  * ```ts
  * import { HARMONY_SPECIAL_TOKENS } from "@gptoss/client/tokenizer";
- * console.log(HARMONY_SPECIAL_TOKENS["<|start|>"]); // 200006
+ * import assert from "node:assert/strict";
+ * assert.equal(HARMONY_SPECIAL_TOKENS["<|start|>"], 200006);
+ * assert.equal(HARMONY_SPECIAL_TOKENS["<|call|>"], 200012);
  * ```
  */
 export const HARMONY_SPECIAL_TOKENS: Readonly<Record<string, number>> = Object

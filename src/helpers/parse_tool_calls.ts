@@ -37,12 +37,14 @@ export interface ParsedToolCall {
  * @example Parsing the calls in an answer
  * ```ts
  * import { parseToolCalls } from "@gptoss/client";
+ * import assert from "node:assert/strict";
  * const calls = parseToolCalls({
  *   role: "assistant",
  *   content: null,
  *   tool_calls: [{ id: "c1", type: "function", function: { name: "get_weather", arguments: '{"city":"Oslo"}' } }],
  * });
- * console.log(calls[0].arguments); // { city: "Oslo" }
+ * assert.deepEqual(calls[0].arguments, { city: "Oslo" });
+ * assert.equal(calls[0].raw, '{"city":"Oslo"}');
  * ```
  */
 export function parseToolCalls(

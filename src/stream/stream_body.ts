@@ -13,7 +13,8 @@
  * @module
  */
 
-import { GptOssError } from "../errors/mod.ts";
+import { checkKnownKeys, checkOneOf, type KeyRegistry } from "../checks.ts";
+import { ConfigError, GptOssError } from "../errors/mod.ts";
 import type { ChatCompletion, StreamDelta } from "../types.ts";
 
 /**
@@ -51,6 +52,8 @@ export interface StreamBodyOptions {
    */
   errorMessage?: (error: unknown) => string;
 }
+
+const BODY_KEYS: KeyRegistry<StreamBodyOptions> = { errorMessage: true };
 
 /** What a stream body is made from: the deltas, then the completion. */
 export interface DeltaSource extends AsyncIterable<StreamDelta> {
@@ -90,6 +93,18 @@ export function streamBody(
   format: StreamBodyFormat = "ndjson",
   options: StreamBodyOptions = {},
 ): ReadableStream<Uint8Array> {
+  checkOneOf("format", format, ["ndjson", "sse"]);
+  checkKnownKeys("options", options, BODY_KEYS);
+  if (
+    options.errorMessage !== undefined &&
+    typeof options.errorMessage !== "function"
+  ) {
+    throw new ConfigError(
+      "options.errorMessage",
+      options.errorMessage,
+      "a function from the error to the text to send",
+    );
+  }
   let iterator: AsyncIterator<StreamDelta> | undefined;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
