@@ -156,3 +156,26 @@ Deno.test("the import scanner finds static, re-exported, type-only and dynamic i
     "./f.ts",
   ]);
 });
+
+Deno.test("the README's architecture section names every layer folder of src/, and no other", async () => {
+  const readme = await Deno.readTextFile(join(ROOT, "README.md"));
+  const section = readme.slice(readme.indexOf("## Architecture"));
+  const tree = section.slice(
+    section.indexOf("```"),
+    section.indexOf("```", section.indexOf("```") + 3),
+  );
+  const named = new Set(
+    [...tree.matchAll(/^src\/([a-z_]+)\//gm)].map((m) => m[1]),
+  );
+  const folders = new Set(
+    [...Deno.readDirSync(join(ROOT, "src"))]
+      .filter((e) => e.isDirectory && e.name !== "errors")
+      .map((e) => e.name),
+  );
+  assert.deepEqual([...named].sort(), [...folders].sort());
+  // Every layer of the table is in the tree, in the same order.
+  const order = LAYERS.slice(1, 11).map(([, paths]) => paths[0]);
+  const positions = order.map((path) => tree.indexOf(path));
+  assert.ok(positions.every((at) => at >= 0), `${order} in the README`);
+  assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+});
