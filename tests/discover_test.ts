@@ -167,3 +167,36 @@ Deno.test('maxContextSize: "auto" rejects maxTokens that leave no room in the se
     /maxTokens: 70000.*below maxContextSize \(65536\)/,
   );
 });
+
+Deno.test("discover() honours maxRetries: a busy probe is tried again, or not with 0", async () => {
+  const busy: MockReply = {
+    status: 503,
+    json: { error: { message: "loading the model", type: "server_error" } },
+    headers: { "retry-after-ms": "10" },
+  };
+  const vllm = await loadFixture("discovery_vllm_models.json");
+  {
+    await using server = await serverWith({ "/v1/models": busy });
+    server.enqueue(vllm, "/v1/models");
+    const info = await new GptOssClient({ baseUrl: server.url }).discover({
+      maxRetries: 1,
+    });
+    assert.equal(info.server, "vllm");
+    assert.equal(info.contextLength, 65536);
+    assert.deepEqual(server.requests.map((r) => r.path), [
+      "/v1/models",
+      "/v1/models",
+    ]);
+  }
+  {
+    await using server = await serverWith({ "/v1/models": busy });
+    server.enqueue(vllm, "/v1/models");
+    const info = await new GptOssClient({ baseUrl: server.url, maxRetries: 0 })
+      .discover();
+    assert.notEqual(info.server, "vllm", "the busy answer was not tried again");
+    assert.equal(
+      server.requests.filter((r) => r.path === "/v1/models").length,
+      1,
+    );
+  }
+});
