@@ -64,11 +64,16 @@ export function outcome(
     };
     for (const piece of pieces) {
       keep(decoder.feed(text.decode(piece, { stream: true })));
-      if (decoder.done) break;
+      if (decoder.done || decoder.failure) break;
     }
-    if (!decoder.done) keep(decoder.feed(text.decode()));
+    if (!decoder.done && !decoder.failure) keep(decoder.feed(text.decode()));
     const last = decoder.flush();
     if (last) keep([last]);
+    if (decoder.failure) {
+      // What arrived before the failure is part of the outcome.
+      const { name, message } = decoder.failure;
+      return JSON.stringify({ deltas, failure: `${name}: ${message}` });
+    }
     // `created` falls back to the clock when no chunk carried it, and two
     // runs may straddle a second: it is left out of the comparison.
     return JSON.stringify(

@@ -81,30 +81,49 @@ Deno.test("ChatEventDecoder() stops at [DONE] and ignores anything after it", as
   assert.equal(deltas.map((d) => d.content ?? "").join(""), "a b");
 });
 
-Deno.test("ChatEventDecoder() raises an error event sent inside a 200 stream as a typed error", () => {
-  const decoder = new ChatEventDecoder();
-  decoder.feed(
+/** The failure a decoder ended with, after feeding it `text`. */
+function failureOf(decoder: ChatEventDecoder, text: string): unknown {
+  decoder.feed(text);
+  return decoder.failure;
+}
+
+Deno.test("ChatEventDecoder() ends with an error event sent inside a 200 stream as a typed error, after the deltas before it", () => {
+  const decoder = new ChatEventDecoder({ splitHarmony: false });
+  const before = [...decoder.feed(
     sseEvent({ id: "x", choices: [{ index: 0, delta: { content: "Hel" } }] }),
+  )];
+  const same = [...decoder.feed(
+    sseEvent({ choices: [{ index: 0, delta: { content: "lo" } }] }) +
+      sseEvent({
+        error: { message: "engine died", type: "server_error", code: 500 },
+      }) +
+      sseEvent({ choices: [{ index: 0, delta: { content: " late" } }] }),
+  )];
+  assert.deepEqual(before, [{ content: "Hel" }]);
+  assert.deepEqual(
+    same,
+    [{ content: "lo" }],
+    "the delta before the error in the same piece is kept, none after",
   );
-  assert.throws(
-    () =>
-      decoder.feed(
-        sseEvent({
-          error: { message: "engine died", type: "server_error", code: 500 },
-        }),
-      ),
-    (error) =>
-      error instanceof ApiError && error.serverMessage === "engine died" &&
+  const error = decoder.failure;
+  assert.ok(
+    error instanceof ApiError && error.serverMessage === "engine died" &&
       error.status === 200,
+  );
+  assert.deepEqual(
+    decoder.feed(sseEvent({ choices: [] })),
+    [],
+    "nothing is read after a failure",
   );
   assert.equal(
     decoder.accumulator.result(true).choices[0].message.content,
-    "Hel",
+    "Hello",
   );
-  const named = new ChatEventDecoder();
-  assert.throws(
-    () => named.feed(`event: error\ndata: {"message":"boom"}\n\n`),
-    (error) => error instanceof ApiError,
+  assert.ok(
+    failureOf(
+      new ChatEventDecoder(),
+      `event: error\ndata: {"message":"boom"}\n\n`,
+    ) instanceof ApiError,
   );
 });
 
@@ -120,20 +139,20 @@ Deno.test("ChatEventDecoder() turns a context-length error event into ContextSiz
       n_ctx: 8192,
     },
   });
-  assert.throws(
-    () => decoder.feed(event),
-    (error) =>
-      error instanceof ContextSizeError && error.promptTokens === 9000 &&
+  const error = failureOf(decoder, event);
+  assert.ok(
+    error instanceof ContextSizeError && error.promptTokens === 9000 &&
       error.maxContextSize === 8192,
   );
 });
 
 Deno.test("ChatEventDecoder() rejects an event that is not JSON, keeping the event text", () => {
-  const decoder = new ChatEventDecoder();
-  assert.throws(
-    () => decoder.feed('data: {"choices":[{"delta":{"content":"cut off\n\n'),
-    (error) =>
-      error instanceof InvalidResponseError &&
+  const error = failureOf(
+    new ChatEventDecoder(),
+    'data: {"choices":[{"delta":{"content":"cut off\n\n',
+  );
+  assert.ok(
+    error instanceof InvalidResponseError &&
       error.body!.startsWith('{"choices"'),
   );
 });

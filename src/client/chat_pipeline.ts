@@ -90,15 +90,22 @@ export class ChatPipeline {
     const { http, redactor, splitHarmony } = this.#config;
     const url = this.url;
     return new StreamedCompletion({
-      open: async () => {
+      open: async (stop) => {
+        // The caller leaving ends the request, as the caller's own signal does.
+        const { signal } = request.transport;
+        const transport = {
+          ...request.transport,
+          signal: signal ? AbortSignal.any([signal, stop]) : stop,
+        };
+        const started = { ...request, transport };
         const { body, fitted } = await this.#prepare(
           messages,
-          request,
+          started,
           true,
           early,
         );
         const opened = await openRequest(http, {
-          ...this.#post(url, body, request.transport),
+          ...this.#post(url, body, transport),
           accept: this.#api.streamAccept,
         });
         return fitted.truncation

@@ -50,8 +50,8 @@ export function parseBaseUrl(baseUrl: unknown): ServerAddress {
       `${accepted}, without a query or fragment`,
     );
   }
-  const username = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
+  const username = decodeCredential(url.username, shown, accepted);
+  const password = decodeCredential(url.password, shown, accepted);
   url.username = "";
   url.password = "";
   const path = url.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
@@ -64,18 +64,59 @@ export function parseBaseUrl(baseUrl: unknown): ServerAddress {
   };
 }
 
+/** A user name or password from a URL, percent-decoded. */
+function decodeCredential(
+  text: string,
+  shown: string,
+  accepted: string,
+): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new ConfigError(
+      "baseUrl",
+      shown,
+      `${accepted}; its user name or password has a % that starts no escape (write %25 for a %)`,
+    );
+  }
+}
+
+/** Query parameters whose values are credentials. */
+const CREDENTIAL_PARAMETER =
+  /key|token|secret|password|passwd|pwd|auth|sig|signature|credential|session/i;
+
 /**
  * @param url Any URL text.
- * @returns The URL with user name and password removed, for logs and errors.
+ * @returns The URL with user name and password removed, and the values of
+ * credential-like query parameters (`api-key`, `token`, …) hidden, for logs
+ * and errors.
  */
 export function displayUrl(url: string): string {
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    if (!parsed.username && !parsed.password) return url;
+    parsed = new URL(url);
+  } catch {
+    return url.replace(/\/\/[^/?#@]*@/, "//").replace(
+      /([?&][^=&#]*(?:key|token|secret|password|passwd|pwd|auth|sig|credential|session)[^=&#]*=)[^&#]*/gi,
+      "$1[redacted]",
+    );
+  }
+  let changed = false;
+  if (parsed.username || parsed.password) {
     parsed.username = "";
     parsed.password = "";
-    return parsed.href;
-  } catch {
-    return url.replace(/\/\/[^/?#@]*@/, "//");
+    changed = true;
   }
+  if (parsed.search) {
+    const pairs = parsed.search.slice(1).split("&").map((pair) => {
+      const at = pair.indexOf("=");
+      if (at === -1 || !CREDENTIAL_PARAMETER.test(pair.slice(0, at))) {
+        return pair;
+      }
+      changed = true;
+      return `${pair.slice(0, at)}=[redacted]`;
+    });
+    parsed.search = pairs.join("&");
+  }
+  return changed ? parsed.href : url;
 }

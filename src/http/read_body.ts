@@ -38,9 +38,10 @@ export async function readBody(
   let size = 0;
   try {
     for (;;) {
+      watchdog.waiting();
       const { done, value } = await reader.read();
+      watchdog.received();
       if (done) break;
-      watchdog.touch();
       size += value.byteLength;
       if (size > limit) {
         await reader.cancel().catch(() => {});

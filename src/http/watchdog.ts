@@ -1,9 +1,14 @@
 /**
  * One request's cancellation: the caller's `AbortSignal` and three limits:
- * the wait for the response headers, each silence in the body after them,
- * and the call's overall deadline. Any of them aborts the `fetch` (which
- * frees the socket) and is remembered, so that the failure it causes is
- * reported as the typed error it stands for.
+ * the wait for the response headers, each silence of the server while the
+ * client waits for the body, and the call's overall deadline. Any of them
+ * aborts the `fetch` (which frees the socket) and is remembered, so that the
+ * failure it causes is reported as the typed error it stands for.
+ *
+ * The idle limit measures the server, not the caller: it runs only while a
+ * read is waiting on the network ({@link RequestWatchdog.waiting} to
+ * {@link RequestWatchdog.received}); time the caller spends with a delta
+ * before asking for the next one never counts.
  *
  * @module
  */
@@ -24,8 +29,10 @@ export class RequestWatchdog {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerDue = 0;
   #streaming = false;
-  #lastActivity = 0;
+  /** When the current wait on the network began; undefined while not waiting. */
+  #waitingSince: number | undefined;
   #fired: GptOssError | undefined;
+  #disposed = false;
 
   /**
    * @param timeouts The limits for the headers and for each silence after them.
@@ -67,28 +74,39 @@ export class RequestWatchdog {
     return this.#fired;
   }
 
-  /** The headers arrived: from now on the idle limit applies to each silence. */
+  /** The headers arrived: from now on the idle limit applies to each wait for the body. */
   headersReceived(): void {
     this.#streaming = true;
+    // The timer set for the headers is kept only for the deadline; each wait
+    // for the body arms its own.
+    if (this.#timer !== undefined && this.#deadline === undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  /** A read is about to wait on the network: the idle limit runs. Cheap enough for every chunk. */
+  waiting(): void {
+    if (this.#disposed || this.#fired) return;
     const now = Date.now();
-    this.#lastActivity = now;
-    // The timer set for the headers checks the silence when it fires; it is
-    // replaced only when the idle limit would come first (timers are not free).
-    if (
-      this.#timer !== undefined && now + this.#timeouts.idle < this.#timerDue
-    ) {
+    this.#waitingSince = now;
+    // One timer, re-armed only when it fires: a timer per chunk would cost
+    // a timer operation per token.
+    if (this.#timer === undefined) this.#arm(this.#timeouts.idle);
+    else if (now + this.#timeouts.idle < this.#timerDue) {
       clearTimeout(this.#timer);
       this.#arm(this.#timeouts.idle);
     }
   }
 
-  /** Something arrived: the silence starts again. Cheap enough for every chunk. */
-  touch(): void {
-    this.#lastActivity = Date.now();
+  /** The read got something (or the body ended): the idle limit stops until the next wait. */
+  received(): void {
+    this.#waitingSince = undefined;
   }
 
   /** Stops watching: clears the timer and lets go of the caller's signal. */
   dispose(): void {
+    this.#disposed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
@@ -117,8 +135,6 @@ export class RequestWatchdog {
     this.#timer = setTimeout(this.#check, wait);
   }
 
-  // One timer per request, re-armed only when it fires: resetting a timer on
-  // every chunk would cost a timer operation per token.
   #check = (): void => {
     this.#timer = undefined;
     const now = Date.now();
@@ -134,7 +150,13 @@ export class RequestWatchdog {
       );
       return;
     }
-    const silence = now - this.#lastActivity;
+    const since = this.#waitingSince;
+    if (since === undefined) {
+      // Not waiting on the network: only the deadline can still run out.
+      if (this.#deadline !== undefined) this.#arm(this.#deadline - now);
+      return;
+    }
+    const silence = now - since;
     if (silence >= this.#timeouts.idle) {
       this.#fire(new TimeoutError("idle", this.#timeouts.idle, this.#url));
     } else this.#arm(this.#timeouts.idle - silence);

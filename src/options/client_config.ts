@@ -76,6 +76,7 @@ export function resolveClientConfig(config: GptOssConfig): ClientConfig {
   }
   const secrets = [
     apiKey,
+    address.username,
     address.password,
     headers.authorization?.replace(/^\w+ /, ""),
   ];

@@ -8,22 +8,28 @@
  * @module
  */
 
+import type { GptOssError } from "../errors/mod.ts";
 import type { ErrorOrigin } from "../http/error_body.ts";
 import type { ChatCompletion, StreamDelta } from "../types.ts";
 import type { CompletionAccumulator } from "./accumulator.ts";
 
-/** Decodes one streamed body. Errors are thrown from {@link StreamDecoder.feed}. */
+/**
+ * Decodes one streamed body. It never throws: an error the server sent, or
+ * an event that cannot be read, ends the decoding and is kept in
+ * {@link StreamDecoder.failure}, after every delta decoded before it, so
+ * that what arrived before a failure still reaches the caller, in order.
+ */
 export interface StreamDecoder {
   /** Everything decoded so far. */
   readonly accumulator: CompletionAccumulator;
   /** Whether the stream's own end marker arrived (nothing after it is read). */
   readonly done: boolean;
+  /** The failure that ended the decoding, if one did; nothing more is read after it. */
+  readonly failure: GptOssError | undefined;
   /**
    * @param text The next piece of decoded text, split anywhere.
-   * @returns The deltas it completed, in order (the array may be reused:
-   * read it before the next call).
-   * @throws {GptOssError} For an error the server sent in the stream, or an
-   * event that cannot be read.
+   * @returns The deltas it completed, in order, up to a failure (the array
+   * may be reused: read it before the next call).
    */
   feed(text: string): StreamDelta[];
   /** @returns What was held back (a tail that could start a marker), once the stream is over. */

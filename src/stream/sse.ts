@@ -132,6 +132,7 @@ export class SseParser {
         );
         if (!this.#hasData && chunk.charCodeAt(end + 1) === LF) {
           // "data: …\n\n": the whole event at once.
+          if (value.length > this.#maxEventLength) this.#tooLong(value);
           const event = this.#event;
           this.#event = "";
           this.#onEvent(value, event, this.#id);
@@ -176,11 +177,15 @@ export class SseParser {
 
   #checkSize(): void {
     if (this.#line.length + this.#data.length > this.#maxEventLength) {
-      throw new InvalidResponseError(
-        `A stream event is longer than ${this.#maxEventLength} characters; the stream was not read further. Raise maxResponseBytes if such events are expected.`,
-        (this.#data || this.#line).slice(0, 200),
-      );
+      this.#tooLong(this.#data || this.#line);
     }
+  }
+
+  #tooLong(text: string): never {
+    throw new InvalidResponseError(
+      `A stream event is longer than ${this.#maxEventLength} characters; the stream was not read further. Raise maxResponseBytes if such events are expected.`,
+      text.slice(0, 200),
+    );
   }
 
   #processLine(line: string): void {

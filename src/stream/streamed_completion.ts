@@ -4,16 +4,27 @@
  * caller as it is decoded, and settles `completion()` with the assembled
  * answer, or with what arrived when the stream broke or the caller left.
  *
+ * Its iterator is written out rather than an async generator, whose
+ * `return()` waits for a pending `next()`: here every way to stop (`break`,
+ * `return()`, cancelling a body made with `toReadableStream`, the caller's
+ * signal) ends the request at once, whatever the server is doing. Deltas
+ * decoded from one read wait in a queue, so that a failure in the same read
+ * is thrown only after them.
+ *
  * @module
  */
 
-import { GptOssError, InvalidResponseError } from "../errors/mod.ts";
+import {
+  AbortError,
+  GptOssError,
+  InvalidResponseError,
+} from "../errors/mod.ts";
 import { excerpt } from "../http/error_body.ts";
 import { bodyFailure, parseJson, readBody } from "../http/read_body.ts";
 import type { OpenResponse } from "../http/request.ts";
 import type { ChatCompletion, StreamDelta, Truncation } from "../types.ts";
 import type { ChatStream } from "./chat_stream.ts";
-import type { AnswerReader } from "./decoder.ts";
+import type { AnswerReader, StreamDecoder } from "./decoder.ts";
 import { finishCompletion } from "./stats.ts";
 import {
   streamBody,
@@ -28,8 +39,12 @@ export interface OpenedStream extends OpenResponse {
 
 /** Everything a stream needs from the client. */
 export interface StreamSource {
-  /** Starts the request; called once, on first use. */
-  open(): Promise<OpenedStream>;
+  /**
+   * Starts the request; called once, on first use.
+   *
+   * @param stop Aborted when the caller stops reading: the request must end with it.
+   */
+  open(stop: AbortSignal): Promise<OpenedStream>;
   /** The request's URL as it may be shown. */
   url: string;
   /** How the wire API's answers are read. */
@@ -44,16 +59,39 @@ export interface StreamSource {
   maxResponseBytes: number;
 }
 
+const DONE: IteratorReturnResult<undefined> = Object.freeze({
+  done: true,
+  value: undefined,
+});
+
+/** Why the request behind a stream is stopped when its caller leaves: never shown. */
+const CALLER_LEFT = Object.freeze({ reason: "the caller stopped reading" });
+
 /** A streamed completion; create it with the client's source. */
 export class StreamedCompletion implements ChatStream {
   readonly #source: StreamSource;
   #truncation: Truncation | undefined;
-  #started = false;
+  #claimed = false;
   readonly #result: Promise<ChatCompletion>;
   #resolve!: (completion: ChatCompletion) => void;
   #reject!: (error: unknown) => void;
+  #settled = false;
   #startedAt = 0;
   #firstTokenAt: number | undefined;
+
+  #state: "new" | "reading" | "ended" = "new";
+  readonly #stop = new AbortController();
+  #opened: OpenedStream | undefined;
+  #body: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #decoder: StreamDecoder | undefined;
+  readonly #text = new TextDecoder();
+  /** Deltas decoded and not yet handed out; `#queueAt` is the next one. */
+  #queue: StreamDelta[] = [];
+  #queueAt = 0;
+  /** The error to throw once the queue is empty. */
+  #failure: unknown;
+  #inFlight: Promise<void> | undefined;
+  #draining = false;
 
   /** @param source The request and how to read it. */
   constructor(source: StreamSource) {
@@ -72,13 +110,19 @@ export class StreamedCompletion implements ChatStream {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StreamDelta> {
-    if (this.#started) {
+    if (this.#claimed) {
       throw new GptOssError(
         "This ChatStream has already been read. Call completion() for its result, or start a new request.",
       );
     }
-    this.#started = true;
-    return this.#run();
+    this.#claimed = true;
+    const iterator: AsyncIterableIterator<StreamDelta> = {
+      next: () => this.#next(),
+      return: () => this.#leave(),
+      throw: () => this.#leave(),
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   toReadableStream(
@@ -89,108 +133,250 @@ export class StreamedCompletion implements ChatStream {
   }
 
   completion(): Promise<ChatCompletion> {
-    if (!this.#started) {
-      this.#started = true;
+    this.#claimed = true;
+    if (!this.#draining) {
+      // Whoever took deltas before, the rest is read here: each is also accumulated.
+      this.#draining = true;
       (async () => {
-        for await (const _ of this.#run()) {
-          /* each delta is also accumulated */
-        }
+        while (!(await this.#next()).done) { /* accumulated */ }
       })().catch(() => {/* the same error rejects the result */});
     }
     return this.#result;
   }
 
-  async *#run(): AsyncGenerator<StreamDelta, void, undefined> {
+  /** The next delta; pulls run one at a time, in the order they were asked for. */
+  #next(): Promise<IteratorResult<StreamDelta>> {
+    if (this.#inFlight === undefined && this.#queueAt < this.#queue.length) {
+      return Promise.resolve({
+        value: this.#queue[this.#queueAt++],
+        done: false,
+      });
+    }
+    const run = (this.#inFlight ?? Promise.resolve()).then(() => this.#pull());
+    const inFlight = run.then(ignore, ignore);
+    this.#inFlight = inFlight;
+    inFlight.then(() => {
+      if (this.#inFlight === inFlight) this.#inFlight = undefined;
+    });
+    return run;
+  }
+
+  async #pull(): Promise<IteratorResult<StreamDelta>> {
+    for (;;) {
+      const fired = this.#opened?.watchdog.fired;
+      if (fired instanceof AbortError && this.#state === "reading") {
+        // The caller aborted while not waiting on us: stop now, queue or not.
+        this.#queueAt = this.#queue.length;
+        this.#fail(fired);
+      }
+      if (this.#queueAt < this.#queue.length) {
+        return { value: this.#queue[this.#queueAt++], done: false };
+      }
+      if (this.#failure !== undefined) {
+        const failure = this.#failure;
+        this.#failure = undefined;
+        throw failure;
+      }
+      if (this.#state === "ended") return DONE;
+      await this.#fill();
+    }
+  }
+
+  /** Reads until at least one delta is queued, or the stream fails or ends. Never throws. */
+  async #fill(): Promise<void> {
+    try {
+      if (this.#state === "new") await this.#open();
+      const body = this.#body;
+      const decoder = this.#decoder!;
+      const watchdog = this.#opened?.watchdog;
+      if (this.#state !== "reading" || !body || !watchdog) return;
+      if (this.#queueAt === this.#queue.length) {
+        this.#queue = [];
+        this.#queueAt = 0;
+      }
+      while (this.#queueAt === this.#queue.length) {
+        let read: ReadableStreamReadResult<Uint8Array>;
+        watchdog.waiting();
+        try {
+          read = await body.read();
+        } catch (cause) {
+          if (this.#state === "reading") {
+            this.#fail(bodyFailure(watchdog, this.#source.url, cause));
+          }
+          return;
+        } finally {
+          watchdog.received();
+        }
+        if (this.#state !== "reading") return; // the caller left meanwhile
+        // A character cut by the end of the body decodes as U+FFFD, as a
+        // TextDecoderStream would.
+        const piece = read.done
+          ? this.#text.decode()
+          : this.#text.decode(read.value, { stream: true });
+        if (piece !== "") this.#enqueue(decoder.feed(piece));
+        if (decoder.failure) {
+          this.#enqueue(decoder.flush());
+          this.#fail(decoder.failure);
+          return;
+        }
+        if (decoder.done || read.done) {
+          this.#end(decoder);
+          return;
+        }
+      }
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async #open(): Promise<void> {
     const source = this.#source;
-    const decoder = source.reader.stream({
+    this.#startedAt = performance.now();
+    this.#decoder = source.reader.stream({
       splitHarmony: source.splitHarmony,
       maxEventLength: source.maxResponseBytes,
     });
-    const partial = () => {
-      decoder.flush();
-      return decoder.accumulator.empty
-        ? undefined
-        : this.#finish(decoder.accumulator.result(true));
-    };
-    this.#startedAt = performance.now();
+    this.#state = "reading";
     let opened: OpenedStream;
     try {
-      opened = await source.open();
+      opened = await source.open(this.#stop.signal);
     } catch (error) {
-      throw this.#fail(error);
+      if (this.#state === "reading") this.#fail(error);
+      return;
     }
+    if (this.#state !== "reading") {
+      // The caller left while the request was being made.
+      opened.watchdog.abort();
+      opened.response.body?.cancel().catch(ignore);
+      return;
+    }
+    this.#opened = opened;
     if (opened.truncation) this.#truncation = opened.truncation;
-    const { response, watchdog } = opened;
-    const contentType = response.headers.get("content-type") ?? "";
+    const contentType = opened.response.headers.get("content-type") ?? "";
     if (contentType.includes("json") || contentType.startsWith("text/html")) {
-      yield* this.#runWholeBody(opened, contentType);
+      await this.#readWhole(opened, contentType);
       return;
     }
     // The bytes are decoded here rather than through a TextDecoderStream:
     // the same decoding, without a transform stream and a pipe per request
     // (bench/README.md: about 0.1 ms less to the first delta of each request).
-    const reader = response.body!.getReader();
-    const text = new TextDecoder();
-    let settled = false;
+    this.#body = opened.response.body!.getReader();
+  }
+
+  /**
+   * A server that ignored `stream: true` and answered with one JSON body, or
+   * a proxy's HTML page with a 200 status.
+   */
+  async #readWhole(
+    { response, watchdog }: OpenResponse,
+    contentType: string,
+  ): Promise<void> {
+    const source = this.#source;
+    let raw: string;
     try {
-      while (true) {
-        let read: ReadableStreamReadResult<Uint8Array>;
-        try {
-          read = await reader.read();
-        } catch (cause) {
-          throw withPartial(
-            bodyFailure(watchdog, source.url, cause),
-            partial(),
-          );
-        }
-        let piece: string;
-        if (read.done) {
-          // A character cut by the end of the body decodes as U+FFFD, as a
-          // TextDecoderStream would.
-          piece = text.decode();
-          if (piece === "") break;
-        } else {
-          watchdog.touch();
-          piece = text.decode(read.value, { stream: true });
-        }
-        let deltas: StreamDelta[];
-        try {
-          deltas = decoder.feed(piece);
-        } catch (error) {
-          throw withPartial(error, partial());
-        }
-        if (this.#firstTokenAt === undefined && deltas.some(carriesTokens)) {
-          this.#firstTokenAt = performance.now();
-        }
-        for (const delta of deltas) yield delta;
-        if (decoder.done || read.done) break;
-      }
-      const last = decoder.flush();
-      if (last) yield last;
-      if (!decoder.end()) {
-        throw withPartial(
-          new InvalidResponseError(
-            "The stream ended before its end (no [DONE] and no finish reason).",
-          ),
-          this.#finish(decoder.accumulator.result(true)),
-        );
-      }
-      settled = true;
-      this.#resolve(this.#finish(decoder.accumulator.result()));
-    } catch (error) {
-      settled = true;
-      throw this.#fail(error);
+      raw = await readBody(
+        response,
+        watchdog,
+        source.url,
+        source.maxResponseBytes,
+      );
     } finally {
       watchdog.dispose();
-      if (!settled) {
-        // The caller left the loop early: keep what arrived. Cancelling the
-        // body below stops the request; aborting its signal as well would
-        // only make the runtime build errors for the reads it interrupts.
-        this.#resolve(this.#finish(decoder.accumulator.result(true)));
-      }
-      // Frees the socket; after the end marker there is nothing left to read.
-      reader.cancel().catch(() => {});
     }
+    if (contentType.startsWith("text/html")) {
+      throw new InvalidResponseError(
+        "The server answered with an HTML page instead of an event stream.",
+        excerpt(raw),
+      );
+    }
+    const completion = source.reader.whole(
+      parseJson(raw, contentType),
+      raw,
+      { status: response.status, url: source.url },
+      source,
+    );
+    this.#enqueue(deltaOf(completion));
+    this.#state = "ended";
+    this.#settle(() => this.#resolve(this.#finish(completion)));
+  }
+
+  /** Queues decoded deltas (copied: the decoder reuses its array). */
+  #enqueue(deltas: StreamDelta[] | StreamDelta | undefined): void {
+    if (deltas === undefined) return;
+    const list = Array.isArray(deltas) ? deltas : [deltas];
+    for (const delta of list) {
+      if (this.#firstTokenAt === undefined && carriesTokens(delta)) {
+        this.#firstTokenAt = performance.now();
+      }
+      this.#queue.push(delta);
+    }
+  }
+
+  /** The body is over: complete, or cut before its end. */
+  #end(decoder: StreamDecoder): void {
+    this.#enqueue(decoder.flush());
+    if (!decoder.end()) {
+      this.#fail(
+        new InvalidResponseError(
+          "The stream ended before its end (no end marker and no finish reason).",
+        ),
+      );
+      return;
+    }
+    this.#state = "ended";
+    this.#release(false);
+    this.#settle(() =>
+      this.#resolve(this.#finish(decoder.accumulator.result()))
+    );
+  }
+
+  /** The stream failed: what arrived goes with the error, which is thrown after the queue. */
+  #fail(error: unknown): void {
+    const decoder = this.#decoder;
+    decoder?.flush();
+    const partial = decoder && !decoder.accumulator.empty
+      ? this.#finish(decoder.accumulator.result(true))
+      : undefined;
+    const shown = this.#source.scrub(withPartial(error, partial));
+    this.#failure = shown;
+    this.#state = "ended";
+    this.#release(true);
+    this.#settle(() => this.#reject(shown));
+  }
+
+  /** The caller stopped reading: the request ends now, the result is what arrived. */
+  #leave(): Promise<IteratorResult<StreamDelta>> {
+    if (this.#state !== "ended") {
+      const decoder = this.#decoder;
+      decoder?.flush();
+      this.#state = "ended";
+      this.#queueAt = this.#queue.length;
+      this.#stop.abort(CALLER_LEFT);
+      this.#release(true);
+      this.#settle(() =>
+        this.#resolve(
+          this.#finish(
+            decoder?.accumulator.result(true) ?? emptyCompletion(),
+          ),
+        )
+      );
+    }
+    return Promise.resolve(DONE);
+  }
+
+  /** Lets go of the response: cancels the body, and aborts the request unless it ended well. */
+  #release(abort: boolean): void {
+    const watchdog = this.#opened?.watchdog;
+    if (abort) watchdog?.abort();
+    else watchdog?.dispose();
+    // Frees the socket; after the end marker there is nothing left to read.
+    this.#body?.cancel().catch(ignore);
+  }
+
+  #settle(settle: () => void): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    settle();
   }
 
   /** Adds what the client knows to an assembled completion. */
@@ -203,55 +389,24 @@ export class StreamedCompletion implements ChatStream {
       endedAt: performance.now(),
     }, this.#truncation);
   }
+}
 
-  /** Hides secrets in the error, rejects the result with it, and returns it. */
-  #fail(error: unknown): unknown {
-    const shown = this.#source.scrub(error);
-    this.#reject(shown);
-    return shown;
-  }
+function ignore(): void {}
 
-  /**
-   * A server that ignored `stream: true` and answered with one JSON body, or
-   * a proxy's HTML page with a 200 status.
-   */
-  async *#runWholeBody(
-    { response, watchdog }: OpenResponse,
-    contentType: string,
-  ): AsyncGenerator<StreamDelta> {
-    const source = this.#source;
-    let completion: ChatCompletion;
-    try {
-      let raw: string;
-      try {
-        raw = await readBody(
-          response,
-          watchdog,
-          source.url,
-          source.maxResponseBytes,
-        );
-      } finally {
-        watchdog.dispose();
-      }
-      if (contentType.startsWith("text/html")) {
-        throw new InvalidResponseError(
-          "The server answered with an HTML page instead of an event stream.",
-          excerpt(raw),
-        );
-      }
-      completion = source.reader.whole(
-        parseJson(raw, contentType),
-        raw,
-        { status: response.status, url: source.url },
-        source,
-      );
-    } catch (error) {
-      throw this.#fail(error);
-    }
-    this.#firstTokenAt = performance.now();
-    this.#resolve(this.#finish(completion));
-    yield deltaOf(completion);
-  }
+/** What a stream that the caller left before anything arrived resolves to. */
+function emptyCompletion(): ChatCompletion {
+  return {
+    id: "",
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: "",
+    choices: [{
+      index: 0,
+      message: { role: "assistant", content: "" },
+      finish_reason: null,
+    }],
+    incomplete: true,
+  };
 }
 
 /** The whole of a completion as one delta. */

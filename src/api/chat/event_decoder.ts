@@ -12,7 +12,7 @@ import type { DecoderOptions, StreamDecoder } from "../../stream/decoder.ts";
 import { deltaFromChunk, isEmptyDelta } from "./chunk.ts";
 import { ChunkTemplates } from "./chunk_template.ts";
 import { errorFromBody, errorInBody, excerpt } from "../../http/error_body.ts";
-import { InvalidResponseError } from "../../errors/mod.ts";
+import { GptOssError, InvalidResponseError } from "../../errors/mod.ts";
 import { HarmonyDeltaSplitter } from "../../harmony/deltas.ts";
 import { SseParser } from "../../stream/sse.ts";
 import type { StreamDelta } from "../../types.ts";
@@ -30,12 +30,13 @@ export interface EventDecoderOptions extends Partial<DecoderOptions> {
   templates?: boolean;
 }
 
-/** Decodes one stream. Errors are thrown from {@link ChatEventDecoder.feed}. */
+/** Decodes one stream; a failure ends it and is kept in {@link ChatEventDecoder.failure}. */
 export class ChatEventDecoder implements StreamDecoder {
   /** Everything decoded so far. */
   readonly accumulator: CompletionAccumulator = new CompletionAccumulator();
   readonly #harmony: HarmonyDeltaSplitter | undefined;
   #done = false;
+  #failure: GptOssError | undefined;
   #sawFinish = false;
   #pending: StreamDelta[] = [];
   readonly #parser: SseParser;
@@ -73,8 +74,21 @@ export class ChatEventDecoder implements StreamDecoder {
    */
   feed(text: string): StreamDelta[] {
     this.#pending.length = 0;
-    this.#parser.feed(text);
+    if (this.#failure !== undefined || this.#done) return this.#pending;
+    try {
+      this.#parser.feed(text);
+    } catch (error) {
+      // Anything but a typed error is a bug here: let it be seen as one.
+      if (!(error instanceof GptOssError)) throw error;
+      // The deltas decoded before the failure are kept, and reach the caller first.
+      this.#failure = error;
+    }
     return this.#pending;
+  }
+
+  /** The failure that ended the decoding, if one did. */
+  get failure(): GptOssError | undefined {
+    return this.#failure;
   }
 
   /**
