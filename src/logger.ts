@@ -5,6 +5,8 @@
  * @module
  */
 
+import { checkOneOf } from "./checks.ts";
+
 /**
  * How much a console logger prints: its level and everything more severe.
  *
@@ -83,13 +85,7 @@ const LEVELS: Record<LogLevel, number> = {
  * ```
  */
 export function createConsoleLogger(level: LogLevel = "warn"): Logger {
-  if (!(level in LEVELS)) {
-    throw new TypeError(
-      `Unknown log level ${
-        JSON.stringify(level)
-      }. Use "debug", "info", "warn", "error" or "silent".`,
-    );
-  }
+  checkOneOf("level", level, Object.keys(LEVELS) as LogLevel[]);
   const min = LEVELS[level];
   const line = (
     print: (...args: unknown[]) => void,

@@ -314,4 +314,10 @@ export interface StreamDelta {
   finishReason?: FinishReason;
   /** Token counts, on the usage event. */
   usage?: Usage;
+  /**
+   * Which choice the delta belongs to, when it is not the first: set only
+   * when a request asks for several (`extraBody: { n: 2 }`) and the server
+   * sends them. Each choice is assembled apart.
+   */
+  choice?: number;
 }

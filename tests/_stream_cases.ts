@@ -68,7 +68,7 @@ export function outcome(
     }
     if (!decoder.done && !decoder.failure) keep(decoder.feed(text.decode()));
     const last = decoder.flush();
-    if (last) keep([last]);
+    keep(last);
     if (decoder.failure) {
       // What arrived before the failure is part of the outcome.
       const { name, message } = decoder.failure;

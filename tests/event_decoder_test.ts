@@ -16,7 +16,7 @@ async function decode(pieces: Uint8Array[]) {
   const text = byteStream(pieces).pipeThrough(new TextDecoderStream());
   for await (const piece of text) deltas.push(...decoder.feed(piece));
   const last = decoder.flush();
-  if (last) deltas.push(last);
+  deltas.push(...last);
   return {
     deltas,
     ended: decoder.end(),

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { createConsoleLogger, GptOssClient, silentLogger } from "../mod.ts";
+import {
+  ConfigError,
+  createConsoleLogger,
+  GptOssClient,
+  silentLogger,
+} from "../mod.ts";
 import { startMockServer } from "../testing/mod.ts";
 import { recordingLogger } from "./_helpers.ts";
 
@@ -52,7 +57,10 @@ Deno.test("createConsoleLogger() prints its level and above, prefixed", () => {
   );
   assert.throws(
     () => createConsoleLogger("loud" as "info"),
-    /Unknown log level "loud"/,
+    (error) =>
+      error instanceof ConfigError && error.field === "level" &&
+      /Invalid level: "loud"\. Expected "debug", "info", "warn", "error" or "silent"/
+        .test(error.message),
   );
   assert.deepEqual(capture(() => silentLogger.error("dropped")), []);
 });

@@ -81,7 +81,7 @@ Deno.test("truncateMessages() keeps system messages wherever they are", () => {
   assert.deepEqual(out.kept, [messages[1], messages[3]]);
 });
 
-Deno.test("truncateMessages() keeps a tool call and its results together", () => {
+Deno.test("truncateMessages() keeps or drops a turn whole: the question, the tool calls and their results", () => {
   const messages = [
     user("q".repeat(50)),
     call("c1"),
@@ -89,23 +89,25 @@ Deno.test("truncateMessages() keeps a tool call and its results together", () =>
     result("c1"),
     user("next"),
   ];
-  const withUnit = tokens(messages.slice(1));
-  // Room for the unit but not for the first question.
+  const whole = tokens(messages);
+  // Room for the whole turn: all of it stays.
   const out = truncateMessages(messages, {
-    maxContextSize: withUnit + 10,
+    maxContextSize: whole + 10,
     maxTokens: 10,
     tokenizer,
     currentDate,
   });
-  assert.deepEqual(out.kept, messages.slice(1));
-  // No room for the unit: it goes whole.
+  assert.deepEqual(out.kept, messages);
+  // Room for the call and its results, not for the question that led to
+  // them: the turn goes whole, not its answer without its question.
   const tight = truncateMessages(messages, {
-    maxContextSize: withUnit - 1 + 10,
+    maxContextSize: tokens(messages.slice(1)) + 10,
     maxTokens: 10,
     tokenizer,
     currentDate,
   });
   assert.deepEqual(tight.kept, [messages[4]]);
+  assert.deepEqual(tight.dropped, messages.slice(0, 4));
 });
 
 Deno.test("truncateMessages() keeps one unbroken run of the latest turns", () => {
@@ -308,11 +310,16 @@ const history = fc.array(unit, { minLength: 1, maxLength: 10 }).map((units) =>
   units.flat()
 );
 
-/** Where each unit starts: a tool result belongs to the call before it. */
+/**
+ * Where each turn starts: at a user message; before the first one, each
+ * message is a unit of its own but a tool result, which belongs to its call.
+ */
 function unitStarts(messages: ChatMessage[]): number[] {
+  const firstUser = messages.findIndex((m) => m.role === "user");
   const starts: number[] = [];
   messages.forEach((m, i) => {
-    if (m.role !== "tool") starts.push(i);
+    const beforeUsers = firstUser === -1 || i < firstUser;
+    if (beforeUsers ? m.role !== "tool" : m.role === "user") starts.push(i);
   });
   return starts;
 }
@@ -416,6 +423,21 @@ Deno.test("truncateMessages() keeps its promises on random histories and equals 
             out.kept.includes(messages[j]),
             "tool unit split",
           );
+        });
+        // No answer without its question: a kept message of a turn has the
+        // user message that opened the turn kept too.
+        const turnOf = (i: number) => {
+          for (let j = i; j >= 0; j--) {
+            if (messages[j].role === "user") return j;
+          }
+          return -1;
+        };
+        messages.forEach((m, i) => {
+          const opened = turnOf(i);
+          if (m.role === "system" || opened === -1) return;
+          if (out.kept.includes(m)) {
+            assert.ok(out.kept.includes(messages[opened]), "a turn was split");
+          }
         });
         // And it is exactly what the reference keeps.
         assert.deepEqual(out.kept, expected);

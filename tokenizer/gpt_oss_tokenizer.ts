@@ -17,9 +17,12 @@ import {
   encode as encodeOrdinary,
 } from "npm:gpt-tokenizer@^4.0.0/encoding/o200k_harmony";
 import type { Tokenizer } from "../src/context/tokenizer.ts";
+import { ConfigError } from "../src/errors/mod.ts";
 import { forEachSpecialSplit } from "../src/harmony/special_tokens.ts";
 
 const ORDINARY = { disallowedSpecial: new Set<string>() };
+/** The highest id of o200k_harmony (its last reserved token). */
+const MAX_ID = 201087;
 
 /**
  * An exact {@link Tokenizer} that can also encode and decode.
@@ -43,7 +46,15 @@ export interface ExactTokenizer extends Tokenizer {
   decode(ids: readonly number[]): string;
 }
 
+/** @throws {ConfigError} Unless `text` is a string. */
+function checkText(text: unknown): void {
+  if (typeof text !== "string") {
+    throw new ConfigError("text", text, "a string");
+  }
+}
+
 function count(text: string): number {
+  checkText(text);
   let total = 0;
   forEachSpecialSplit(
     text,
@@ -54,6 +65,7 @@ function count(text: string): number {
 }
 
 function encode(text: string): number[] {
+  checkText(text);
   const ids: number[] = [];
   forEachSpecialSplit(
     text,
@@ -66,6 +78,16 @@ function encode(text: string): number[] {
 }
 
 function decode(ids: readonly number[]): string {
+  if (
+    !Array.isArray(ids) ||
+    !ids.every((id) => Number.isSafeInteger(id) && id >= 0 && id <= MAX_ID)
+  ) {
+    throw new ConfigError(
+      "ids",
+      ids,
+      "an array of token ids (whole numbers from 0 to 201087)",
+    );
+  }
   return decodeOrdinary(ids as number[]);
 }
 

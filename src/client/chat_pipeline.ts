@@ -10,7 +10,13 @@
 
 import { type ApiName, type WireApi, wireApi } from "../api/mod.ts";
 import { type FittedMessages, fitToContext } from "../context/fit.ts";
-import { type HttpRequest, openRequest, requestJson } from "../http/request.ts";
+import {
+  type HttpContext,
+  type HttpRequest,
+  openRequest,
+  requestJson,
+} from "../http/request.ts";
+import { isCredentialHeader, type Redactor } from "../redact.ts";
 import type { ClientConfig } from "../options/client_config.ts";
 import { REQUEST_KEYS, type RequestOptions } from "../options/options.ts";
 import {
@@ -53,23 +59,28 @@ export class ChatPipeline {
     options: RequestOptions | undefined,
   ): Promise<ChatCompletion> {
     const request = this.#resolve(options);
-    assertValidMessages(messages);
-    const startedAt = performance.now();
-    const { body, fitted } = await this.#prepare(messages, request, false);
-    const url = this.url;
-    const { body: answer, raw } = await requestJson(
-      this.#config.http,
-      this.#post(url, body, request.transport),
-    );
-    const completion = this.#api.reader.whole(answer, raw, {
-      status: 200,
-      url,
-    }, this.#config);
-    return finishCompletion(
-      completion,
-      { startedAt, endedAt: performance.now() },
-      fitted.truncation,
-    );
+    const { http, redactor } = this.#callOf(request.transport);
+    try {
+      assertValidMessages(messages);
+      const startedAt = performance.now();
+      const { body, fitted } = await this.#prepare(messages, request, false);
+      const url = this.url;
+      const { body: answer, raw } = await requestJson(
+        http,
+        this.#post(url, body, request.transport),
+      );
+      const completion = this.#api.reader.whole(answer, raw, {
+        status: 200,
+        url,
+      }, this.#config);
+      return finishCompletion(
+        completion,
+        { startedAt, endedAt: performance.now() },
+        fitted.truncation,
+      );
+    } catch (error) {
+      throw redactor.error(error);
+    }
   }
 
   /**
@@ -87,7 +98,8 @@ export class ChatPipeline {
     const early = window === "auto"
       ? undefined
       : this.#fit(messages, request, window);
-    const { http, redactor, splitHarmony } = this.#config;
+    const { http, redactor } = this.#callOf(request.transport);
+    const { splitHarmony } = this.#config;
     const url = this.url;
     return new StreamedCompletion({
       open: async (stop) => {
@@ -119,6 +131,23 @@ export class ChatPipeline {
       splitHarmony,
       maxResponseBytes: http.maxResponseBytes ?? Infinity,
     });
+  }
+
+  /**
+   * What one call sends and hides: a call's own credential headers are
+   * secrets too, kept out of its errors and of the log lines about it.
+   */
+  #callOf(transport: Transport): { http: HttpContext; redactor: Redactor } {
+    const { http, redactor } = this.#config;
+    const secrets = Object.entries(transport.headers)
+      .filter(([name]) => isCredentialHeader(name))
+      .map(([, value]) => value.replace(/^(Bearer|Basic) /i, ""));
+    if (secrets.length === 0) return { http, redactor };
+    const call = redactor.with(secrets);
+    return {
+      http: { ...http, logger: call.logger(http.logger) },
+      redactor: call,
+    };
   }
 
   /** The chat request's HTTP side: its body and its transport. */

@@ -7,6 +7,7 @@
  */
 
 import type { ChatMessage } from "../types.ts";
+import { assertValidMessages } from "../wire/messages.ts";
 import { forEachSpecialSplit } from "../harmony/special_tokens.ts";
 import {
   DEFAULT_SYSTEM_MESSAGE_TOKENS,
@@ -104,6 +105,7 @@ export function messageTokenCounts(
  * `gptOssTokenizer` from `@gptoss/client/tokenizer` for exact counts), tools,
  * reasoning effort, date and identity.
  * @returns The prompt's tokens.
+ * @throws {InvalidMessageError} For a malformed message.
  * @throws {ConfigError} For an unknown option or a wrong value.
  *
  * @example Counting a conversation's prompt tokens, estimated and exactly
@@ -126,6 +128,7 @@ export function countMessageTokens(
     "tokenizer" | "tools" | "reasoningEffort" | "currentDate" | "modelIdentity"
   > = {},
 ): number {
+  assertValidMessages(messages, true);
   const { tokenizer, template } = resolveCountingOptions(options);
   return messageTokenCounts(messages, tokenizer, template).total;
 }

@@ -25,6 +25,7 @@ import {
   FOREIGN_WORD_WEIGHTS,
   SHARED_WEIGHTS,
 } from "./_estimate_weights.ts";
+import { ConfigError } from "../errors/mod.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 // Reused by every call: the scan is synchronous, so no two calls overlap.
@@ -39,6 +40,9 @@ const features = new Float64Array(FEATURE_NAMES.length);
  * @returns An estimate, at least 1 for a non-empty text and 0 for an empty one.
  */
 export function estimateTokens(text: string): number {
+  if (typeof text !== "string") {
+    throw new ConfigError("text", text, "a string to count the tokens of");
+  }
   if (text.length === 0) return 0;
   const { accented, letters } = scanFeatures(text, features);
   let shared = 0;

@@ -1,14 +1,17 @@
 /**
- * Trims a conversation to the context window: the oldest turns go first;
- * every system message, the turn in progress (the latest user message and
- * what follows it) and, on request, the first user message stay; a tool call is never separated from the results that
- * answer it; and as a last resort a single oversize message is shortened in
- * the middle rather than failing the request.
+ * Trims a conversation to the context window: the oldest turns go first,
+ * each whole (a question is never kept without its answer, nor an answer
+ * without its question, nor a tool call without its results); every system
+ * message, the turn in progress (the latest user message and what follows
+ * it) and, on request, the first user message stay; and as a last resort a
+ * message of the turn in progress is shortened in the middle rather than
+ * failing the request.
  *
  * @module
  */
 
 import { ContextSizeError } from "../errors/mod.ts";
+import { assertValidMessages } from "../wire/messages.ts";
 import type { ChatMessage, ShortenedMessage, Truncation } from "../types.ts";
 import { messageTokenCounts } from "./count.ts";
 import { shortenMessage } from "./shorten.ts";
@@ -23,18 +26,19 @@ import {
  * `maxContextSize`. Every system (and developer) message and the turn in
  * progress (the latest user message and the calls and results after it) are
  * always kept, and the first user message too with
- * `keepFirstUserMessage`; an assistant message that calls tools and the tool
- * messages that answer it are kept or dropped together; what is kept of the
- * rest is the newest run of messages that fits, in order. If the messages
- * that must stay do not fit on their own, the largest of them that is not a
- * system message is shortened in the middle. Each message is counted once, so
- * time is linear in the number of messages.
+ * `keepFirstUserMessage`; a turn (a user message and everything that
+ * answers it, tool calls and their results included) is kept or dropped
+ * whole; what is kept of the rest is the newest run of turns that fits, in
+ * order. If what must stay does not fit on its own, the largest message of
+ * the turn in progress is shortened in the middle. Each message is counted
+ * once, so time is linear in the number of messages.
  *
  * @param messages The conversation.
  * @param options The window (8192 tokens with 2048 for the answer by default),
  * the tokenizer, what the template adds, and what to keep.
  * @returns What was kept, dropped and shortened, the prompt's tokens and the budget.
  * @throws {ContextSizeError} When the messages that must stay do not fit even shortened.
+ * @throws {InvalidMessageError} For a malformed message.
  * @throws {ConfigError} For an unknown option, a wrong value or a window that leaves no room.
  *
  * @example Keeping a long chat within 4096 tokens
@@ -62,6 +66,7 @@ export function truncateMessages(
   messages: readonly ChatMessage[],
   options: ContextOptions = {},
 ): Truncation {
+  assertValidMessages(messages, true);
   return truncateToWindow(messages, resolveContextOptions(options));
 }
 
@@ -100,13 +105,8 @@ export function truncateToWindow(
   }
   // The turn in progress: the latest user message and all that follows it
   // (calls and their results); without a user message, the last unit.
-  const latest = latestUserIndex(messages);
-  if (latest >= 0) {
-    const start = messages[latest].role === "user"
-      ? latest
-      : unitStart(messages, latest);
-    for (let i = start; i < n; i++) pin(i);
-  }
+  const current = n === 0 ? 0 : turnStart(messages, n - 1);
+  for (let i = current; i < n; i++) pin(i);
   if (settings.keepFirstUserMessage) {
     const first = messages.findIndex((m) => m.role === "user");
     if (first >= 0) pin(first);
@@ -115,7 +115,7 @@ export function truncateToWindow(
   const final = [...messages];
   const shortened: ShortenedMessage[] = [];
   if (used > budget) {
-    const target = largestShortenable(messages, keep, counts.messages);
+    const target = largestShortenable(messages, current, counts.messages);
     if (!settings.shortenOversized || target < 0) {
       throw new ContextSizeError({
         promptTokens: used,
@@ -137,11 +137,11 @@ export function truncateToWindow(
     used += result.report.tokensAfter - counts.messages[target];
   }
 
-  // Walk back from the newest unit; stop at the first that does not fit, so
-  // that what is kept is one unbroken run of the latest turns.
+  // Walk back from the newest turn; stop at the first that does not fit, so
+  // that what is kept is one unbroken run of the latest turns, each whole.
   let end = n;
   while (end > 0) {
-    const start = unitStart(messages, end - 1);
+    const start = turnStart(messages, end - 1);
     let cost = 0;
     for (let i = start; i < end; i++) if (!keep[i]) cost += counts.messages[i];
     if (used + cost > budget) break;
@@ -159,18 +159,21 @@ export function truncateToWindow(
   return { kept, dropped, shortened, promptTokens: used, budget };
 }
 
-/** The latest user message, or the last message when there is none. */
-function latestUserIndex(messages: readonly ChatMessage[]): number {
-  for (let i = messages.length - 1; i >= 0; i--) {
+/**
+ * Where the turn that holds message `last` begins: at the user message that
+ * opened it, so that a question and everything that answers it (tool calls
+ * and their results included) are kept or dropped together. Before the first
+ * user message, or in a history without one, a unit is a message, or an
+ * assistant message that calls tools with the results after it.
+ */
+function turnStart(messages: readonly ChatMessage[], last: number): number {
+  for (let i = last; i >= 0; i--) {
     if (messages[i].role === "user") return i;
   }
-  return messages.length - 1;
+  return unitStart(messages, last);
 }
 
-/**
- * Where the unit that ends at `last` begins: tool results belong to the
- * assistant message that called the tools, right before them.
- */
+/** Where the unit that ends at `last` begins: tool results belong to the call before them. */
 function unitStart(messages: readonly ChatMessage[], last: number): number {
   let i = last;
   while (i > 0 && messages[i].role === "tool") i--;
@@ -179,16 +182,19 @@ function unitStart(messages: readonly ChatMessage[], last: number): number {
   return caller.role === "assistant" && caller.tool_calls?.length ? i : i + 1;
 }
 
-/** The kept message with the most tokens that may be shortened, or -1. */
+/**
+ * The message of the turn in progress (from `current` on) with the most
+ * tokens that may be shortened, or -1: only that turn may be shortened.
+ */
 function largestShortenable(
   messages: readonly ChatMessage[],
-  keep: Uint8Array,
+  current: number,
   counts: readonly number[],
 ): number {
   let best = -1;
-  for (let i = 0; i < messages.length; i++) {
+  for (let i = current; i < messages.length; i++) {
     const role = messages[i].role;
-    if (!keep[i] || role === "system" || role === "developer") continue;
+    if (role === "system" || role === "developer") continue;
     if (best < 0 || counts[i] > counts[best]) best = i;
   }
   return best;

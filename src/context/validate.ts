@@ -5,6 +5,7 @@
  */
 
 import type { ChatMessage } from "../types.ts";
+import { assertValidMessages } from "../wire/messages.ts";
 import { messageTokenCounts } from "./count.ts";
 import { type ContextOptions, resolveContextOptions } from "./window.ts";
 
@@ -39,6 +40,7 @@ export interface ContextCheck {
  * @param options The window (8192 tokens with 2048 for the answer by default),
  * the tokenizer, and what the template adds (tools, reasoning effort).
  * @returns The prompt's tokens, the budget, what is left, and whether it fits.
+ * @throws {InvalidMessageError} For a malformed message.
  * @throws {ConfigError} For an unknown option, a wrong value or a window that leaves no room.
  *
  * @example Checking a conversation against the window
@@ -57,6 +59,7 @@ export function validateContext(
   messages: readonly ChatMessage[],
   options: ContextOptions = {},
 ): ContextCheck {
+  assertValidMessages(messages, true);
   const { window, tokenizer, template } = resolveContextOptions(options);
   const promptTokens = messageTokenCounts(messages, tokenizer, template).total;
   const available = window.budget - promptTokens;

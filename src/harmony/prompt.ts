@@ -29,7 +29,7 @@ import {
   type KeyRegistry,
 } from "../checks.ts";
 import { ConfigError } from "../errors/mod.ts";
-import { contentText } from "../wire/messages.ts";
+import { assertValidMessages, contentText } from "../wire/messages.ts";
 import {
   checkReasoningEffort,
   type ReasoningEffort,
@@ -227,6 +227,8 @@ export function harmonyPromptParts(
  * @param messages The conversation.
  * @param options Tools, reasoning effort, date and identity.
  * @returns The prompt text, special tokens written out.
+ * @throws {InvalidMessageError} For a malformed message.
+ * @throws {ConfigError} For an unknown option or a wrong value.
  *
  * @example Rendering the prompt the server will see
  * ```ts
@@ -244,6 +246,7 @@ export function renderHarmonyPrompt(
   messages: readonly ChatMessage[],
   options: HarmonyPromptOptions = {},
 ): string {
+  assertValidMessages(messages, true);
   checkKnownKeys("options", options, HARMONY_KEYS);
   const { system, developer, messages: parts, footer } = harmonyPromptParts(
     messages,

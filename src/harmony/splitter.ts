@@ -46,8 +46,10 @@ const STRIPPED_MARKERS = [
   STRIPPED_COMMENTARY,
   STRIPPED_ANALYSIS,
 ];
+/** A capital letter (or a quote and one) right after "analysis": a sentence glued to the channel name. */
+const GLUED_SENTENCE = /^["'“]?\p{Lu}/u;
 
-type Mode = "detect" | "plain" | "tokens" | "stripped";
+type Mode = "detect" | "plain" | "tokens" | "stripped" | "maybe-stripped";
 
 /**
  * Splits one stream of harmony text. Feed it the `content` pieces in order;
@@ -83,6 +85,7 @@ export class HarmonySplitter {
     }
     this.#pending += text;
     if (this.#mode === "detect") this.#detect(out);
+    if (this.#mode === "maybe-stripped") this.#confirmStripped(text);
     if (this.#mode === "tokens") this.#scanTokens(out, false);
     else if (this.#mode === "stripped") this.#scanStripped(out, false);
     return out;
@@ -94,8 +97,8 @@ export class HarmonySplitter {
    */
   end(): HarmonyPiece[] {
     const out: HarmonyPiece[] = [];
-    if (this.#mode === "detect") {
-      // Too short to decide: it was a plain answer.
+    if (this.#mode === "detect" || this.#mode === "maybe-stripped") {
+      // Too short to decide, or no sign of a final message: a plain answer.
       this.#mode = "plain";
       if (this.#pending) out.push({ kind: "content", text: this.#pending });
       this.#pending = "";
@@ -117,13 +120,16 @@ export class HarmonySplitter {
       return;
     }
     if (text.length > "analysis".length && text.startsWith("analysis")) {
-      const next = text.charCodeAt("analysis".length);
-      // "analysisWe need…": the channel name glued to reasoning that starts a
-      // sentence. Lower case or a space means an ordinary word ("analysis of…").
-      if (!(next >= 97 && next <= 122) && next !== 32) {
-        this.#mode = "stripped";
-        this.#pending = text.slice("analysis".length);
-        this.#route = "reasoning";
+      // "analysisUser says…": the channel name glued to reasoning that starts
+      // a sentence. An answer can begin with the word ("analysis: …",
+      // "analysis of…"), so this is only a candidate until the final
+      // message's marker proves it; until then nothing is shown.
+      if (
+        GLUED_SENTENCE.test(
+          text.slice("analysis".length, "analysis".length + 2),
+        )
+      ) {
+        this.#mode = "maybe-stripped";
         return;
       }
     }
@@ -134,6 +140,21 @@ export class HarmonySplitter {
     this.#mode = "plain";
     out.push({ kind: "content", text });
     this.#pending = "";
+  }
+
+  /** Confirms the stripped form once the marker of a following message arrives. */
+  #confirmStripped(added: string): void {
+    const text = this.#pending;
+    // Only the new text (and a marker it may complete) needs searching.
+    const from = Math.max(
+      0,
+      text.length - added.length - STRIPPED_COMMENTARY.length,
+    );
+    const seen = STRIPPED_MARKERS.some((m) => text.indexOf(m, from) !== -1);
+    if (!seen) return;
+    this.#mode = "stripped";
+    this.#pending = text.slice("analysis".length);
+    this.#route = "reasoning";
   }
 
   #scanTokens(out: HarmonyPiece[], final: boolean): void {

@@ -7,7 +7,9 @@
  * @module
  */
 
-import type { ToolDefinition } from "../wire/tools.ts";
+import { checkKnownKeys, isPlainObject, type KeyRegistry } from "../checks.ts";
+import { ConfigError } from "../errors/mod.ts";
+import { checkToolName, type ToolDefinition } from "../wire/tools.ts";
 import type { JsonSchema, SchemaValue } from "./json_schema.ts";
 import type { ParsedToolCall } from "./parse_tool_calls.ts";
 
@@ -72,6 +74,14 @@ export interface ToolSpec<P extends JsonSchema> {
   execute(args: SchemaValue<P>, context: ToolContext): unknown;
 }
 
+const SPEC_KEYS: KeyRegistry<ToolSpec<JsonSchema>> = {
+  name: true,
+  description: true,
+  parameters: true,
+  strict: true,
+  execute: true,
+};
+
 /**
  * Makes a {@link Tool} whose `execute` arguments are typed from its JSON
  * schema (written inline, or `as const`).
@@ -104,6 +114,28 @@ export function defineTool<
 >(
   spec: ToolSpec<P>,
 ): Tool<SchemaValue<P>> {
+  checkKnownKeys("spec", spec, SPEC_KEYS);
+  if (typeof spec?.execute !== "function") {
+    throw new ConfigError(
+      "spec.execute",
+      spec?.execute,
+      "the function that runs the tool",
+    );
+  }
+  checkToolName("spec.name", spec.name);
+  if (spec.description !== undefined && typeof spec.description !== "string") {
+    throw new ConfigError("spec.description", spec.description, "a string");
+  }
+  if (spec.parameters !== undefined && !isPlainObject(spec.parameters)) {
+    throw new ConfigError(
+      "spec.parameters",
+      spec.parameters,
+      "a JSON schema object",
+    );
+  }
+  if (spec.strict !== undefined && typeof spec.strict !== "boolean") {
+    throw new ConfigError("spec.strict", spec.strict, "true or false");
+  }
   return {
     type: "function",
     function: {

@@ -4,8 +4,9 @@
  * @module
  */
 
-import { ToolCallError } from "../errors/mod.ts";
-import type { AssistantMessage, ChatCompletion } from "../types.ts";
+import { isPlainObject } from "../checks.ts";
+import { ConfigError, ToolCallError } from "../errors/mod.ts";
+import type { AssistantMessage, ChatCompletion, ToolCall } from "../types.ts";
 
 /**
  * A tool call with its arguments parsed from JSON.
@@ -33,6 +34,7 @@ export interface ParsedToolCall {
  * @param source A completion or an assistant message.
  * @returns The calls, in order, with parsed arguments; empty when there are none.
  * @throws {ToolCallError} Naming the tool whose arguments are not a JSON object.
+ * @throws {ConfigError} For a value that is neither a completion nor a message.
  *
  * @example Parsing the calls in an answer
  * ```ts
@@ -50,8 +52,41 @@ export interface ParsedToolCall {
 export function parseToolCalls(
   source: ChatCompletion | AssistantMessage,
 ): ParsedToolCall[] {
-  const message = "choices" in source ? source.choices[0]?.message : source;
-  return (message?.tool_calls ?? []).map((call) => {
+  if (!isPlainObject(source)) {
+    throw new ConfigError(
+      "source",
+      source,
+      "a completion or an assistant message",
+    );
+  }
+  const message = Array.isArray(source.choices)
+    ? (source as ChatCompletion).choices[0]?.message
+    : source as AssistantMessage;
+  const calls: unknown = isPlainObject(message)
+    ? message.tool_calls
+    : undefined;
+  if (calls === undefined) return [];
+  if (!Array.isArray(calls)) {
+    throw new ConfigError("tool_calls", calls, "an array of tool calls");
+  }
+  return calls.map((call: unknown, i: number) => {
+    const fn = isPlainObject(call) ? call.function : undefined;
+    if (
+      !isPlainObject(fn) || typeof fn.name !== "string" ||
+      typeof fn.arguments !== "string"
+    ) {
+      throw new ToolCallError(
+        isPlainObject(fn) && typeof fn.name === "string" ? fn.name : `#${i}`,
+        String(isPlainObject(fn) ? fn.arguments : fn),
+        "the call is not { id, function: { name, arguments } } with text arguments",
+      );
+    }
+    return parseCall(call as unknown as ToolCall);
+  });
+}
+
+function parseCall(call: ToolCall): ParsedToolCall {
+  {
     const raw = call.function.arguments;
     let parsed: unknown;
     try {
@@ -79,5 +114,5 @@ export function parseToolCalls(
       arguments: parsed as Record<string, unknown>,
       raw,
     };
-  });
+  }
 }

@@ -5,9 +5,10 @@
  * @module
  */
 
-import { checkKnownKeys, type KeyRegistry } from "../checks.ts";
+import { checkKnownKeys, isPlainObject, type KeyRegistry } from "../checks.ts";
 import type { GptOssClient } from "../client/client.ts";
-import { StructuredOutputError } from "../errors/mod.ts";
+import { ConfigError, StructuredOutputError } from "../errors/mod.ts";
+import { checkClient } from "./tool_round.ts";
 import { REQUEST_KEYS, type RequestOptions } from "../options/options.ts";
 import type { ChatCompletion, ChatMessage } from "../types.ts";
 import type { JsonSchema } from "./json_schema.ts";
@@ -78,7 +79,15 @@ export async function generateObject<T = unknown>(
   messages: ChatMessage[],
   options: ObjectOptions<T>,
 ): Promise<{ object: T; completion: ChatCompletion }> {
+  checkClient(client, "generateResponse");
   checkKnownKeys("options", options, OBJECT_KEYS);
+  if (!isPlainObject(options.schema)) {
+    throw new ConfigError(
+      "options.schema",
+      options.schema,
+      "a JSON schema object",
+    );
+  }
   const { schema, name = "response", strict = true, validate, ...request } =
     options;
   const completion = await client.generateResponse(messages, {

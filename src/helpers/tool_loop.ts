@@ -11,7 +11,7 @@ import type { GptOssClient } from "../client/client.ts";
 import type { RequestOptions } from "../options/options.ts";
 import type { ChatCompletion, ChatMessage, StreamDelta } from "../types.ts";
 import type { Tool } from "./define_tool.ts";
-import { prepareLoop } from "./tool_round.ts";
+import { checkClient, prepareLoop } from "./tool_round.ts";
 
 /**
  * Options of a tool loop: any request option, plus the functions.
@@ -133,6 +133,7 @@ export async function runToolLoop(
   messages: ChatMessage[],
   options: ToolLoopOptions,
 ): Promise<ToolLoopResult> {
+  checkClient(client, "generateResponse");
   const loop = prepareLoop(messages, options);
   for (let round = 1;; round++) {
     const completion = await client.generateResponse(
@@ -179,6 +180,7 @@ export async function* streamToolLoop(
   messages: ChatMessage[],
   options: ToolLoopOptions,
 ): AsyncGenerator<ToolLoopEvent, void, undefined> {
+  checkClient(client, "streamResponse");
   const loop = prepareLoop(messages, options);
   for (let round = 1;; round++) {
     const stream = client.streamResponse(loop.history, loop.request);

@@ -155,6 +155,16 @@ export function prepareLoop(
   };
 }
 
+/** @throws {ConfigError} Unless `client` has the method a helper calls (a `GptOssClient`). */
+export function checkClient(client: unknown, method: string): void {
+  if (
+    client === null || typeof client !== "object" ||
+    typeof (client as Record<string, unknown>)[method] !== "function"
+  ) {
+    throw new ConfigError("client", client, "a GptOssClient");
+  }
+}
+
 /** @throws {ConfigError} Unless every tool is a well-formed function tool with an `execute`. */
 function toolsByName(tools: unknown): Map<string, Tool> {
   checkTools("options.tools", tools);

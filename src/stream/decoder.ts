@@ -33,7 +33,7 @@ export interface StreamDecoder {
    */
   feed(text: string): StreamDelta[];
   /** @returns What was held back (a tail that could start a marker), once the stream is over. */
-  flush(): StreamDelta | undefined;
+  flush(): StreamDelta[];
   /** @returns Whether the stream ended properly, rather than being cut. */
   end(): boolean;
 }

@@ -120,6 +120,9 @@ export function streamBody(
           if (value.reasoning !== undefined) delta.reasoning = value.reasoning;
           if (value.content !== undefined) delta.content = value.content;
           if (value.toolCalls !== undefined) delta.toolCalls = value.toolCalls;
+          if (Object.keys(delta).length && value.choice !== undefined) {
+            delta.choice = value.choice;
+          }
           if (Object.keys(delta).length) {
             controller.enqueue(frame(format, "delta", delta));
             return;

@@ -295,7 +295,7 @@ export class StreamedCompletion implements ChatStream {
       { status: response.status, url: source.url },
       source,
     );
-    this.#enqueue(deltaOf(completion));
+    this.#enqueue(deltasOf(completion));
     this.#state = "ended";
     this.#settle(() => this.#resolve(this.#finish(completion)));
   }
@@ -409,11 +409,16 @@ function emptyCompletion(): ChatCompletion {
   };
 }
 
-/** The whole of a completion as one delta. */
-function deltaOf(completion: ChatCompletion): StreamDelta {
-  const [choice] = completion.choices;
+/** The whole of a completion as deltas, one per choice. */
+function deltasOf(completion: ChatCompletion): StreamDelta[] {
+  const deltas = completion.choices.map(deltaOf);
+  if (completion.usage) deltas[deltas.length - 1].usage = completion.usage;
+  return deltas;
+}
+
+function deltaOf(choice: ChatCompletion["choices"][number]): StreamDelta {
   const { message } = choice;
-  const delta: StreamDelta = {};
+  const delta: StreamDelta = choice.index ? { choice: choice.index } : {};
   if (message.reasoning) delta.reasoning = message.reasoning;
   if (message.content) delta.content = message.content;
   if (message.tool_calls) {
@@ -423,7 +428,6 @@ function deltaOf(completion: ChatCompletion): StreamDelta {
     }));
   }
   if (choice.finish_reason) delta.finishReason = choice.finish_reason;
-  if (completion.usage) delta.usage = completion.usage;
   return delta;
 }
 

@@ -18,12 +18,14 @@ const ROLES: ReadonlySet<string> = new Set([
 
 /**
  * @param messages Whatever the caller passed as messages.
+ * @param allowEmpty Accept an empty list (counting and rendering do).
  * @throws {InvalidMessageError} For an empty or non-array list, a message
  * without a known role, or content that is neither a string nor an array of
  * parts (only an assistant message that calls tools may have none).
  */
 export function assertValidMessages(
   messages: unknown,
+  allowEmpty = false,
 ): asserts messages is ChatMessage[] {
   if (!Array.isArray(messages)) {
     throw new InvalidMessageError(
@@ -33,7 +35,7 @@ export function assertValidMessages(
       }.`,
     );
   }
-  if (messages.length === 0) {
+  if (messages.length === 0 && !allowEmpty) {
     throw new InvalidMessageError(
       -1,
       'messages is empty; pass at least one, e.g. [{ role: "user", content: "Hello" }].',

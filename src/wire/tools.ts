@@ -56,6 +56,14 @@ export type ToolChoice =
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
+/** @throws {ConfigError} Unless `value` is a tool name servers accept. */
+export function checkToolName(field: string, value: unknown): string {
+  if (typeof value !== "string" || !TOOL_NAME.test(value)) {
+    throw new ConfigError(field, value, "1 to 64 letters, digits, _, . or -");
+  }
+  return value;
+}
+
 /** @throws {ConfigError} For anything but an array of well-formed function tools. */
 export function checkTools(field: string, tools: unknown): ToolDefinition[] {
   if (!Array.isArray(tools)) {
@@ -78,13 +86,7 @@ export function checkTools(field: string, tools: unknown): ToolDefinition[] {
         '{ type: "function", function: { name, parameters } }',
       );
     }
-    if (typeof fn.name !== "string" || !TOOL_NAME.test(fn.name)) {
-      throw new ConfigError(
-        `${field}[${i}].function.name`,
-        fn.name,
-        "1 to 64 letters, digits, _, . or -",
-      );
-    }
+    checkToolName(`${field}[${i}].function.name`, fn.name);
     if (names.has(fn.name)) {
       throw new ConfigError(
         `${field}[${i}].function.name`,

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { NO_INDEX } from "../../stream/accumulator.ts";
 import { readReasoning } from "./reasoning_field.ts";
 import type { StreamDelta, ToolCallDelta, Usage } from "../../types.ts";
 
@@ -23,35 +24,46 @@ export function deltaFromChunk(chunk: unknown): StreamDelta | undefined {
     // A usage-only event without choices is still a chunk.
     return usage ? { usage } : undefined;
   }
-  const delta: StreamDelta = {};
-  const choice = choices[0];
-  if (choice !== null && typeof choice === "object") {
-    const c = choice as Record<string, unknown>;
-    const body = (c.delta ?? c.message) as Record<string, unknown> | undefined;
-    if (body !== null && typeof body === "object") {
-      const content = body.content;
-      if (typeof content === "string" && content !== "") {
-        delta.content = content;
-      }
-      const reasoning = readReasoning(body);
-      if (reasoning !== undefined) delta.reasoning = reasoning;
-      const calls = body.tool_calls;
-      if (Array.isArray(calls) && calls.length > 0) {
-        delta.toolCalls = calls.map(toolCallDelta);
-      }
-    }
-    if (typeof c.finish_reason === "string" && c.finish_reason !== "") {
-      delta.finishReason = c.finish_reason;
-    }
-  }
+  const delta = deltaFromChoice(choices[0]);
   if (usage) delta.usage = usage;
   return delta;
 }
 
-function toolCallDelta(raw: unknown, position: number): ToolCallDelta {
+/**
+ * @param choice One element of a chunk's `choices`.
+ * @returns What it adds; `choice` is set when its index is not 0.
+ */
+export function deltaFromChoice(choice: unknown): StreamDelta {
+  const delta: StreamDelta = {};
+  if (choice === null || typeof choice !== "object") return delta;
+  const c = choice as Record<string, unknown>;
+  if (typeof c.index === "number" && c.index !== 0) delta.choice = c.index;
+  const body = (c.delta ?? c.message) as Record<string, unknown> | undefined;
+  if (body !== null && typeof body === "object") {
+    const content = body.content;
+    if (typeof content === "string" && content !== "") {
+      delta.content = content;
+    }
+    const reasoning = readReasoning(body);
+    if (reasoning !== undefined) delta.reasoning = reasoning;
+    const calls = body.tool_calls;
+    if (Array.isArray(calls) && calls.length > 0) {
+      delta.toolCalls = calls.map(toolCallDelta);
+    }
+  }
+  if (typeof c.finish_reason === "string" && c.finish_reason !== "") {
+    delta.finishReason = c.finish_reason;
+  }
+  return delta;
+}
+
+/** A tool-call piece; without an index from the server, the accumulator places it. */
+function toolCallDelta(raw: unknown): ToolCallDelta {
   const call = (raw ?? {}) as Record<string, unknown>;
   const piece: ToolCallDelta = {
-    index: typeof call.index === "number" ? call.index : position,
+    index: typeof call.index === "number" && call.index >= 0
+      ? call.index
+      : NO_INDEX,
   };
   if (typeof call.id === "string" && call.id !== "") piece.id = call.id;
   if (call.type === "function") piece.type = "function";

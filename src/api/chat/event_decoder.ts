@@ -9,7 +9,7 @@
 
 import { CompletionAccumulator } from "../../stream/accumulator.ts";
 import type { DecoderOptions, StreamDecoder } from "../../stream/decoder.ts";
-import { deltaFromChunk, isEmptyDelta } from "./chunk.ts";
+import { deltaFromChoice, deltaFromChunk, isEmptyDelta } from "./chunk.ts";
 import { ChunkTemplates } from "./chunk_template.ts";
 import { errorFromBody, errorInBody, excerpt } from "../../http/error_body.ts";
 import { GptOssError, InvalidResponseError } from "../../errors/mod.ts";
@@ -34,7 +34,9 @@ export interface EventDecoderOptions extends Partial<DecoderOptions> {
 export class ChatEventDecoder implements StreamDecoder {
   /** Everything decoded so far. */
   readonly accumulator: CompletionAccumulator = new CompletionAccumulator();
+  readonly #splitHarmony: boolean;
   readonly #harmony: HarmonyDeltaSplitter | undefined;
+  readonly #harmonyOthers = new Map<number, HarmonyDeltaSplitter>();
   #done = false;
   #failure: GptOssError | undefined;
   #sawFinish = false;
@@ -49,9 +51,8 @@ export class ChatEventDecoder implements StreamDecoder {
       (field, value) => this.#onOtherField(field, value),
       options.maxEventLength,
     );
-    if (options.splitHarmony !== false) {
-      this.#harmony = new HarmonyDeltaSplitter();
-    }
+    this.#splitHarmony = options.splitHarmony !== false;
+    if (this.#splitHarmony) this.#harmony = new HarmonyDeltaSplitter();
     if (options.templates !== false) this.#templates = new ChunkTemplates();
   }
 
@@ -91,16 +92,35 @@ export class ChatEventDecoder implements StreamDecoder {
     return this.#failure;
   }
 
+  /** The harmony splitter of a choice, made on first use; none when splitting is off. */
+  #splitter(choice: number | undefined): HarmonyDeltaSplitter | undefined {
+    if (!this.#splitHarmony) return undefined;
+    const index = choice ?? 0;
+    if (index === 0) return this.#harmony;
+    let splitter = this.#harmonyOthers.get(index);
+    if (splitter === undefined) {
+      splitter = new HarmonyDeltaSplitter();
+      this.#harmonyOthers.set(index, splitter);
+    }
+    return splitter;
+  }
+
   /**
-   * Releases what the harmony splitter held back (a tail that could have been
-   * the start of a marker). Call once, when the stream is over.
+   * Releases what the harmony splitters held back (a tail that could have
+   * been the start of a marker). Call once, when the stream is over.
    *
-   * @returns The last delta, if anything was held back.
+   * @returns The last deltas, if anything was held back.
    */
-  flush(): StreamDelta | undefined {
-    const delta = this.#harmony?.flush();
-    if (delta) this.accumulator.add(delta);
-    return delta;
+  flush(): StreamDelta[] {
+    const out: StreamDelta[] = [];
+    const first = this.#harmony?.flush();
+    if (first) out.push(first);
+    for (const [choice, splitter] of this.#harmonyOthers) {
+      const delta = splitter.flush();
+      if (delta) out.push({ ...delta, choice });
+    }
+    for (const delta of out) this.accumulator.add(delta);
+    return out;
   }
 
   /**
@@ -170,15 +190,23 @@ export class ChatEventDecoder implements StreamDecoder {
     const delta = deltaFromChunk(record);
     // An object that is neither a chunk nor an error (a server's extension) is skipped.
     if (delta === undefined) return;
-    templates?.learn(data, record, delta);
+    const choices = record.choices as unknown[] | undefined;
+    if (choices === undefined || choices.length < 2) {
+      templates?.learn(data, record, delta);
+      this.#take(delta, record);
+      return;
+    }
+    // Several choices in one chunk: each is a delta of its own (and such
+    // chunks are not learned from: a template would read only the first).
     this.#take(delta, record);
+    for (let i = 1; i < choices.length; i++) {
+      this.#take(deltaFromChoice(choices[i]), record);
+    }
   }
 
   /** Passes one delta on: harmony splitting, the accumulator, the caller. */
   #take(delta: StreamDelta, record: Record<string, unknown>): void {
-    if (this.#harmony !== undefined && delta.content !== undefined) {
-      this.#harmony.apply(delta);
-    }
+    if (delta.content !== undefined) this.#splitter(delta.choice)?.apply(delta);
     this.accumulator.identify(record);
     this.accumulator.add(delta);
     if (delta.finishReason !== undefined) this.#sawFinish = true;
