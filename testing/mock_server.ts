@@ -166,7 +166,11 @@ export async function startMockServer(
     }
     const reply = queues.get(recorded.path)?.shift() ??
       defaultReply(recorded, models, options);
-    if (reply.stallMs) await sleep(reply.stallMs, request.signal);
+    if (reply.stallMs) {
+      await sleep(reply.stallMs, request.signal);
+      // The client left while the server was still to answer.
+      if (request.signal.aborted) recorded.cancelled = true;
+    }
     return send(reply, recorded);
   });
   const address = await listening;

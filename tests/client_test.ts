@@ -42,15 +42,23 @@ Deno.test("generateResponse() returns the answer and the reasoning from either f
   }
 });
 
-Deno.test("generateResponse() prefers `reasoning` when a server sends both fields", async () => {
+Deno.test("generateResponse() keeps one reasoning when a server sends both fields, `reasoning` first", async () => {
   await using server = await startMockServer();
-  const body = chatCompletionBody({ reasoning: "same text", content: "ok" });
-  (body.choices[0].message as Record<string, unknown>).reasoning_content =
+  const client = new GptOssClient({ baseUrl: server.url, model: "m" });
+  // The same text in both (vLLM of the rename period): kept once.
+  const same = chatCompletionBody({ reasoning: "same text", content: "ok" });
+  (same.choices[0].message as Record<string, unknown>).reasoning_content =
     "same text";
-  server.enqueue({ json: body });
-  const completion = await new GptOssClient({ baseUrl: server.url, model: "m" })
-    .generateResponse(ask);
-  assert.equal(completion.choices[0].message.reasoning, "same text");
+  server.enqueue({ json: same });
+  const once = await client.generateResponse(ask);
+  assert.equal(once.choices[0].message.reasoning, "same text");
+  // Different texts: `reasoning`, the newer field, is the one kept.
+  const both = chatCompletionBody({ reasoning: "newer field", content: "ok" });
+  (both.choices[0].message as Record<string, unknown>).reasoning_content =
+    "older field";
+  server.enqueue({ json: both });
+  const preferred = await client.generateResponse(ask);
+  assert.equal(preferred.choices[0].message.reasoning, "newer field");
 });
 
 Deno.test("generateResponse() sends the model, messages and sampling fields, overridable per call", async () => {

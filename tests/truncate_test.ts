@@ -219,6 +219,37 @@ Deno.test("truncateMessages() shortens the largest kept message, a tool result i
   assert.ok(out.promptTokens <= 1000);
 });
 
+Deno.test("truncateMessages() shortens only the turn in progress: never a pinned first message, never a system message", () => {
+  const task = user("Task: " + "keep this whole. ".repeat(60));
+  const messages = [sys("Be brief. ".repeat(30)), task, bot("ok"), user("now")];
+  const fixed = tokens([messages[0], messages[3]]);
+  const options = {
+    maxContextSize: fixed + 150 + 10, // room for the task shortened, were that allowed
+    maxTokens: 10,
+    tokenizer,
+    currentDate,
+    keepFirstUserMessage: true,
+  };
+  // The pinned task does not fit, and may not be shortened: the turn in
+  // progress is too small to make room.
+  assert.throws(() => truncateMessages(messages, options), ContextSizeError);
+  // Without the pin the task is dropped, not shortened.
+  const out = truncateMessages(messages, {
+    ...options,
+    keepFirstUserMessage: false,
+  });
+  assert.deepEqual(out.shortened, []);
+  assert.deepEqual(out.kept, [messages[0], messages[3]]);
+  // A long message of the turn in progress is what gets shortened.
+  const long = user("question " + "detail ".repeat(200));
+  const current = truncateMessages([messages[0], task, bot("ok"), long], {
+    ...options,
+    keepFirstUserMessage: false,
+    maxContextSize: fixed + 250,
+  });
+  assert.deepEqual(current.shortened.map((s) => s.original), [long]);
+});
+
 Deno.test("truncateMessages() throws ContextSizeError when shortening is off or cannot help", () => {
   const messages = [sys("s"), bot("old"), user("z".repeat(2000))];
   const window = {

@@ -40,6 +40,22 @@ export class HarmonyDeltaSplitter {
     addPieces(delta, pieces);
   }
 
+  /**
+   * Something other than content comes while text is held back to decide
+   * whether it is harmony (the server separates the reasoning itself): the
+   * text was plain, and is released first, so that the order is kept.
+   *
+   * @returns The held-back text as a delta, if there was any.
+   */
+  release(): StreamDelta | undefined {
+    const splitter = this.#splitter;
+    if (splitter === undefined || !splitter.undecided) return undefined;
+    this.#splitter = undefined;
+    const delta: StreamDelta = {};
+    addPieces(delta, splitter.end());
+    return Object.keys(delta).length ? delta : undefined;
+  }
+
   /** @returns What the splitter still held back, as a delta, at the end of the stream. */
   flush(): StreamDelta | undefined {
     const splitter = this.#splitter;

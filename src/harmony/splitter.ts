@@ -49,7 +49,13 @@ const STRIPPED_MARKERS = [
 /** A capital letter (or a quote and one) right after "analysis": a sentence glued to the channel name. */
 const GLUED_SENTENCE = /^["'“]?\p{Lu}/u;
 
-type Mode = "detect" | "plain" | "tokens" | "stripped" | "maybe-stripped";
+type Mode =
+  | "detect"
+  | "plain"
+  | "tokens"
+  | "stripped"
+  | "maybe-stripped"
+  | "maybe-recipient";
 
 /**
  * Splits one stream of harmony text. Feed it the `content` pieces in order;
@@ -66,6 +72,12 @@ export class HarmonySplitter {
   /** Whether the text turned out to be harmony (known after the first characters). */
   get isHarmony(): boolean {
     return this.#mode === "tokens" || this.#mode === "stripped";
+  }
+
+  /** Whether text is still held back to decide whether it is harmony at all. */
+  get undecided(): boolean {
+    return (this.#mode === "detect" || this.#mode.startsWith("maybe")) &&
+      this.#pending !== "";
   }
 
   /** Whether the text turned out not to be harmony: it now passes through as is. */
@@ -86,6 +98,7 @@ export class HarmonySplitter {
     this.#pending += text;
     if (this.#mode === "detect") this.#detect(out);
     if (this.#mode === "maybe-stripped") this.#confirmStripped(text);
+    else if (this.#mode === "maybe-recipient") this.#confirmRecipient();
     if (this.#mode === "tokens") this.#scanTokens(out, false);
     else if (this.#mode === "stripped") this.#scanStripped(out, false);
     return out;
@@ -97,7 +110,10 @@ export class HarmonySplitter {
    */
   end(): HarmonyPiece[] {
     const out: HarmonyPiece[] = [];
-    if (this.#mode === "detect" || this.#mode === "maybe-stripped") {
+    if (
+      this.#mode !== "plain" && this.#mode !== "tokens" &&
+      this.#mode !== "stripped"
+    ) {
       // Too short to decide, or no sign of a final message: a plain answer.
       this.#mode = "plain";
       if (this.#pending) out.push({ kind: "content", text: this.#pending });
@@ -114,9 +130,9 @@ export class HarmonySplitter {
       return;
     }
     if (text.startsWith(" to=")) {
-      // The recipient came right after the primed "<|start|>assistant".
-      this.#mode = "tokens";
-      this.#inHeader = true;
+      // The recipient came right after the primed "<|start|>assistant";
+      // an answer can begin so too, so it waits for a special token.
+      this.#mode = "maybe-recipient";
       return;
     }
     if (text.length > "analysis".length && text.startsWith("analysis")) {
@@ -140,6 +156,13 @@ export class HarmonySplitter {
     this.#mode = "plain";
     out.push({ kind: "content", text });
     this.#pending = "";
+  }
+
+  /** Confirms a recipient header once a special token follows it. */
+  #confirmRecipient(): void {
+    if (!/<\|(channel|constrain|message)\|>/.test(this.#pending)) return;
+    this.#mode = "tokens";
+    this.#inHeader = true;
   }
 
   /** Confirms the stripped form once the marker of a following message arrives. */

@@ -63,8 +63,10 @@ export function vllmContext(
   models: readonly ModelInfo[],
   model: string | undefined,
 ): number | undefined {
-  const entry = models.find((m) => m.id === model) ??
-    (models.length === 1 ? models[0] : undefined);
+  // The configured model's own entry: another model's window says nothing of it.
+  const entry = model === undefined
+    ? (models.length === 1 ? models[0] : undefined)
+    : models.find((m) => m.id === model);
   return positive(entry?.max_model_len);
 }
 

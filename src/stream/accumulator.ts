@@ -57,8 +57,10 @@ class ChoiceState {
     piece.index = slot;
     if (piece.id && !call.id) call.id = piece.id;
     const name = piece.function?.name;
-    // Some servers repeat the whole name on later pieces; it is not a second part.
-    if (name && name !== call.function.name) call.function.name += name;
+    // Some servers repeat the whole name on later pieces; it is not a second
+    // part, and the caller's delta does not carry it again either.
+    if (name && name === call.function.name) delete piece.function!.name;
+    else if (name) call.function.name += name;
     const args = piece.function?.arguments;
     if (args) call.function.arguments += args;
   }

@@ -206,8 +206,23 @@ export class ChatEventDecoder implements StreamDecoder {
 
   /** Passes one delta on: harmony splitting, the accumulator, the caller. */
   #take(delta: StreamDelta, record: Record<string, unknown>): void {
-    if (delta.content !== undefined) this.#splitter(delta.choice)?.apply(delta);
-    this.accumulator.identify(record);
+    const splitter = this.#splitter(delta.choice);
+    if (delta.content !== undefined) splitter?.apply(delta);
+    else if (splitter && (delta.reasoning !== undefined || delta.toolCalls)) {
+      const held = splitter.release();
+      if (held) {
+        this.#pass({
+          ...held,
+          ...(delta.choice ? { choice: delta.choice } : {}),
+        });
+      }
+    }
+    this.#pass(delta, record);
+  }
+
+  /** A delta, after harmony splitting, to the accumulator and the caller. */
+  #pass(delta: StreamDelta, record?: Record<string, unknown>): void {
+    if (record) this.accumulator.identify(record);
     this.accumulator.add(delta);
     if (delta.finishReason !== undefined) this.#sawFinish = true;
     if (!isEmptyDelta(delta)) this.#pending.push(delta);
