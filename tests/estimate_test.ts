@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { estimatingTokenizer } from "../mod.ts";
-
-const estimateTokens = (text: string) => estimatingTokenizer.count(text);
+import fc from "npm:fast-check@^4.3.0";
+import { countMessageTokens, estimatingTokenizer } from "../mod.ts";
 import { gptOssTokenizer } from "../tokenizer/mod.ts";
 import { loadSamples } from "../bench/estimator/samples.ts";
+
+const estimateTokens = (text: string) => estimatingTokenizer.count(text);
 
 // The calibration corpus (bench/estimator/corpus, sources in SOURCES.md), the
 // captured transcripts under tests/fixtures, held-out files the weights were
@@ -67,4 +68,47 @@ Deno.test("estimatingTokenizer.count() is not fooled by text built to look like 
 
 Deno.test("estimatingTokenizer says its counts are not exact", () => {
   assert.equal(estimatingTokenizer.exact, false);
+});
+
+Deno.test("the estimate of a whole conversation is never below the exact count (any roles, any text lengths)", async () => {
+  const corpus = new URL("../bench/estimator/corpus/", import.meta.url);
+  const texts: string[] = [];
+  for await (const entry of Deno.readDir(corpus)) {
+    if (entry.name.endsWith(".txt")) {
+      texts.push(await Deno.readTextFile(new URL(entry.name, corpus)));
+    }
+  }
+  const message = fc.record({
+    role: fc.constantFrom("user", "assistant", "system", "tool"),
+    text: fc.nat({ max: texts.length - 1 }),
+    at: fc.nat(),
+    length: fc.oneof(
+      fc.integer({ min: 1, max: 12 }),
+      fc.integer({ min: 1, max: 120 }),
+      fc.integer({ min: 1, max: 1500 }),
+    ),
+  }).map(({ role, text, at, length }) => {
+    const source = texts[text];
+    const from = at % Math.max(1, source.length - length);
+    const content = source.slice(from, from + length);
+    return role === "tool"
+      ? { role, content, tool_call_id: "c1" } as const
+      : { role, content } as const;
+  });
+  fc.assert(
+    fc.property(
+      fc.array(message, { minLength: 1, maxLength: 40 }),
+      (messages) => {
+        const estimate = countMessageTokens(messages);
+        const exact = countMessageTokens(messages, {
+          tokenizer: gptOssTokenizer,
+        });
+        assert.ok(
+          estimate >= exact,
+          `${estimate} estimated for ${exact} exact`,
+        );
+      },
+    ),
+    { numRuns: 300, seed: 3030 },
+  );
 });

@@ -465,6 +465,9 @@ Deno.test("every way to stop ends the request at once, whatever upstream does, a
             expectedReason,
             "the cause is the caller's reason, the same object",
           );
+          if (reasonKind === "error" && stop !== "abort-timeout-signal") {
+            assert.match(thrown.message, /\(user cancelled\)/, "the reason is said");
+          }
           if (reasonKind === "frozen") {
             assert.equal((thrown.cause as Error).message, "frozen reason");
           }

@@ -16,8 +16,8 @@ import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
  * import assert from "node:assert/strict";
  * const reason = new Error("user cancelled");
  * const error = new AbortError({ cause: reason });
- * assert.equal(error.cause, reason);
- * assert.equal(error.name, "AbortError");
+ * assert.equal(error.cause, reason); // the caller's reason, untouched
+ * assert.equal(error.message, "The request was aborted (user cancelled).");
  * ```
  */
 export class AbortError extends GptOssError {
@@ -27,11 +27,22 @@ export class AbortError extends GptOssError {
    * @param options The reason and what a stream delivered before the abort.
    */
   constructor(options: GptOssErrorOptions = {}) {
+    const why = describeReason(options.cause);
     super(
-      options.partial
-        ? "The request was aborted; what arrived before is in error.partial."
-        : "The request was aborted.",
+      `The request was aborted${why ? ` (${why})` : ""}${
+        options.partial ? "; what arrived before is in error.partial" : ""
+      }.`,
       options,
     );
   }
+}
+
+/** The caller's reason in words: a text, or an error's message. */
+function describeReason(reason: unknown): string | undefined {
+  let text: unknown = reason;
+  if (reason instanceof Error || reason instanceof DOMException) {
+    text = reason.message || reason.name;
+  }
+  if (typeof text !== "string" || text.trim() === "") return undefined;
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
