@@ -466,7 +466,11 @@ Deno.test("every way to stop ends the request at once, whatever upstream does, a
             "the cause is the caller's reason, the same object",
           );
           if (reasonKind === "error" && stop !== "abort-timeout-signal") {
-            assert.match(thrown.message, /\(user cancelled\)/, "the reason is said");
+            assert.match(
+              thrown.message,
+              /\(user cancelled\)/,
+              "the reason is said",
+            );
           }
           if (reasonKind === "frozen") {
             assert.equal((thrown.cause as Error).message, "frozen reason");
