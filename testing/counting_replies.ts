@@ -1,6 +1,6 @@
 /**
  * The mock server's token counting endpoints, shaped like the real ones:
- * vLLM's `POST /tokenize` for chat messages, and llama.cpp's
+ * vLLM's `POST /tokenize` for a prompt or chat messages, and llama.cpp's
  * `POST /apply-template` and `POST /tokenize`. The prompt is rendered as the
  * gpt-oss chat template renders it and counted with the tokenizer the mock
  * was given (the built-in estimator by default; `gptOssTokenizer` for exact
@@ -82,8 +82,12 @@ export function countingReply(
   if (request.method !== "POST") return undefined;
   const body = (request.body ?? {}) as ChatTemplateBody & { content?: unknown };
   if (server === "vllm" && request.path === "/tokenize") {
-    const prompt = render(body);
-    if (prompt === undefined) return badRequest("messages is required");
+    // Like vLLM: a prompt is tokenized as it is (special tokens parsed),
+    // messages are rendered with the chat template first.
+    const prompt = typeof (body as { prompt?: unknown }).prompt === "string"
+      ? (body as { prompt: string }).prompt
+      : render(body);
+    if (prompt === undefined) return badRequest("messages or prompt is required");
     const tokens = ids(prompt, tokenizer);
     return {
       json: {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   ApiError,
   type ChatMessage,
+  countMessageTokens,
   GptOssClient,
   InvalidMessageError,
   renderHarmonyPrompt,
@@ -45,7 +46,7 @@ function exactCount(messages: ChatMessage[], effort?: "high") {
   );
 }
 
-Deno.test("countTokens() asks vLLM's /tokenize with the chat messages, tools and effort", async () => {
+Deno.test("countTokens() on vLLM counts what its chat path counts: the harmony rendering, tokenized by vLLM", async () => {
   await using server = await startMockServer({
     counting: "vllm",
     tokenizer: gptOssTokenizer,
@@ -55,8 +56,17 @@ Deno.test("countTokens() asks vLLM's /tokenize with the chat messages, tools and
     tools,
     reasoningEffort: "high",
   });
+  const sent = conversation.map(({ reasoning: _, ...m }) => m as ChatMessage);
+  const harmony = {
+    renderer: "harmony" as const,
+    tools,
+    reasoningEffort: "high" as const,
+  };
   assert.deepEqual(count, {
-    promptTokens: exactCount(conversation, "high"),
+    promptTokens: countMessageTokens(sent, {
+      ...harmony,
+      tokenizer: gptOssTokenizer,
+    }),
     source: "vllm",
     exact: true,
     maxContextSize: 131072,
@@ -64,14 +74,16 @@ Deno.test("countTokens() asks vLLM's /tokenize with the chat messages, tools and
   const asked = server.requests.filter((r) => r.path === "/tokenize");
   assert.equal(asked.length, 1);
   const body = asked[0].body as Record<string, unknown>;
-  assert.equal(body.add_generation_prompt, true);
-  assert.deepEqual(body.tools, tools);
-  assert.deepEqual(body.chat_template_kwargs, { reasoning_effort: "high" });
-  assert.equal(body.model, "openai/gpt-oss-20b");
-  const sent = body.messages as Record<string, unknown>[];
+  assert.equal(body.prompt, renderHarmonyPrompt(sent, harmony));
+  assert.equal(body.add_special_tokens, false);
   assert.equal(
-    sent[2].reasoning,
+    body.messages,
     undefined,
+    "not the template's rendering of messages",
+  );
+  assert.equal(body.model, "openai/gpt-oss-20b");
+  assert.ok(
+    !(body.prompt as string).includes("Earlier reasoning"),
     "earlier turns' reasoning is left out, as in a request",
   );
   // The server was discovered once, by its model list; no other endpoint was tried.
@@ -79,6 +91,79 @@ Deno.test("countTokens() asks vLLM's /tokenize with the chat messages, tools and
     "/v1/models",
     "/tokenize",
   ]);
+  // A tool call and its result render header parts side by side, which a
+  // tokenizer of the whole text may join: then it is not the chat path's count.
+  const called = await client.countTokens([
+    { role: "user", content: "Weather in Oslo?" },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [{
+        id: "c1",
+        type: "function",
+        function: { name: "get_weather", arguments: '{"city":"Oslo"}' },
+      }],
+    },
+    { role: "tool", tool_call_id: "c1", content: "18 C" },
+  ], { tools });
+  assert.equal(called.source, "vllm");
+  assert.equal(called.exact, false);
+});
+
+Deno.test("countTokens() with the exact tokenizer equals vLLM's own prompt_tokens (captures vllm/02, vllm/07), without asking", async () => {
+  await using server = await startMockServer({ counting: "vllm" });
+  const client = new GptOssClient({
+    baseUrl: server.url,
+    tokenizer: gptOssTokenizer,
+    server: "vllm",
+  });
+  const cases = [
+    // vllm/02_chat: prompt_tokens 77 (the template would make 80).
+    {
+      messages: [{ role: "system", content: "You are terse." }, {
+        role: "user",
+        content: "Say hello",
+      }],
+      tools: undefined,
+      reported: 77,
+    },
+    // vllm/07_tools: prompt_tokens 142.
+    {
+      messages: [{ role: "user", content: "What is the weather in Paris?" }],
+      tools: [{
+        type: "function",
+        function: {
+          name: "get_weather",
+          description: "Get the current weather for a city",
+          parameters: {
+            type: "object",
+            properties: {
+              city: { type: "string", description: "City name" },
+              unit: { type: "string", enum: ["celsius", "fahrenheit"] },
+            },
+            required: ["city"],
+          },
+        },
+      }],
+      reported: 142,
+    },
+  ] as const;
+  for (const c of cases) {
+    const count = await client.countTokens(
+      c.messages as unknown as ChatMessage[],
+      c.tools ? { tools: c.tools as unknown as ToolDefinition[] } : {},
+    );
+    assert.deepEqual(count, {
+      promptTokens: c.reported,
+      source: "tokenizer",
+      exact: true,
+    });
+  }
+  assert.deepEqual(
+    server.requests,
+    [],
+    "counted here, as vLLM's chat path counts",
+  );
 });
 
 Deno.test("countTokens() renders with llama.cpp's /apply-template, then counts with /tokenize", async () => {

@@ -16,6 +16,7 @@ import { countOnServer } from "../server/server_count.ts";
 import type { ServerState } from "../server/server_state.ts";
 import type { ChatMessage } from "../types.ts";
 import { assertValidMessages } from "../wire/messages.ts";
+import { traitsOf } from "../wire/servers.ts";
 
 /**
  * A conversation's prompt tokens and who counted them.
@@ -79,17 +80,22 @@ export async function countTokens(
       ? { reasoningEffort: model.reasoningEffort }
       : {}),
   };
-  if (!local) {
-    let server = state.server;
-    if (!server) {
-      // Knowing the server saves a probe of an endpoint it does not have.
-      const info = await state.discover(
-        transport.timeout,
-        transport.maxRetries,
-        transport.signal,
-      );
-      server = info.server === "unknown" ? undefined : info.server;
-    }
+  let server = state.server;
+  if (!local && !server) {
+    // Knowing the server saves a probe of an endpoint it does not have.
+    const info = await state.discover(
+      transport.timeout,
+      transport.maxRetries,
+      transport.signal,
+    );
+    server = info.server === "unknown" ? undefined : info.server;
+  }
+  const renderer = traitsOf(server).renderer;
+  // Where the server renders with openai-harmony (vLLM), an exact tokenizer
+  // here counts what its chat path counts without asking.
+  const askServer = !local &&
+    !(config.tokenizer.exact && renderer === "harmony");
+  if (askServer) {
     const name = model.model ?? state.model;
     const counted = await countOnServer(server, {
       http: config.http,
@@ -105,7 +111,7 @@ export async function countTokens(
       return {
         promptTokens: counted.promptTokens,
         source: counted.server,
-        exact: true,
+        exact: counted.exact,
         ...(counted.maxContextSize === undefined
           ? {}
           : { maxContextSize: counted.maxContextSize }),
@@ -118,7 +124,9 @@ export async function countTokens(
   const { tokenizer } = config;
   const exact = tokenizer.exact === true;
   return {
-    promptTokens: messageTokenCounts(prepared, tokenizer, template).total,
+    promptTokens:
+      messageTokenCounts(prepared, tokenizer, { ...template, renderer })
+        .total,
     source: exact ? "tokenizer" : "estimate",
     exact,
   };

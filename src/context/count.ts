@@ -14,6 +14,8 @@ import {
   harmonyFixedParts,
   type HarmonyPromptOptions,
 } from "../harmony/prompt.ts";
+import type { Piece } from "../harmony/encoding.ts";
+import { harmonyPathPieces } from "../harmony/harmony_path.ts";
 import { HarmonyWalk } from "../harmony/walk.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 import { type ContextOptions, resolveCountingOptions } from "./window.ts";
@@ -64,6 +66,9 @@ export function messageTokenCounts(
   tokenizer: Tokenizer,
   template: HarmonyPromptOptions = {},
 ): MessageTokenCounts {
+  if (template.renderer === "harmony") {
+    return harmonyPathCounts(messages, tokenizer, template);
+  }
   const parts = harmonyFixedParts(messages, template);
   // The template's default system message has a known count; estimating
   // its fixed text would only add error.
@@ -125,10 +130,64 @@ export function countMessageTokens(
   messages: readonly ChatMessage[],
   options: Pick<
     ContextOptions,
-    "tokenizer" | "tools" | "reasoningEffort" | "currentDate" | "modelIdentity"
+    | "tokenizer"
+    | "tools"
+    | "reasoningEffort"
+    | "currentDate"
+    | "modelIdentity"
+    | "renderer"
   > = {},
 ): number {
   assertValidMessages(messages, true);
   const { tokenizer, template } = resolveCountingOptions(options);
   return messageTokenCounts(messages, tokenizer, template).total;
+}
+
+/** The tokens of rendered pieces: one per special token, each text counted on its own. */
+export function countPieces(
+  pieces: readonly Piece[],
+  tokenizer: Tokenizer,
+): number {
+  let total = 0;
+  for (const piece of pieces) {
+    if ("special" in piece) total++;
+    else if (piece.text) total += tokenizer.count(piece.text);
+  }
+  return total;
+}
+
+/** {@link messageTokenCounts} on the harmony path (vLLM): openai-harmony's pieces. */
+function harmonyPathCounts(
+  messages: readonly ChatMessage[],
+  tokenizer: Tokenizer,
+  template: HarmonyPromptOptions,
+): MessageTokenCounts {
+  const { head, messages: parts, footer } = harmonyPathPieces(
+    messages,
+    template,
+  );
+  // The system message is the template's, text for text: its known count
+  // serves here too when estimating.
+  const [system, ...rest] = splitFirstMessage(head);
+  const systemTokens = template.modelIdentity === undefined && !tokenizer.exact
+    ? DEFAULT_SYSTEM_MESSAGE_TOKENS[
+      template.tools?.length ? "withTools" : "plain"
+    ]
+    : countPieces(system, tokenizer);
+  const fixed = systemTokens + countPieces(rest.flat(), tokenizer) +
+    countPieces(footer, tokenizer);
+  const counts = parts.map((p) => countPieces(p, tokenizer));
+  return {
+    fixed,
+    messages: counts,
+    total: fixed + counts.reduce((a, b) => a + b, 0),
+  };
+}
+
+/** The pieces of the first message, and the rest. */
+function splitFirstMessage(pieces: Piece[]): [Piece[], Piece[]] {
+  const end = pieces.findIndex((p) =>
+    "special" in p && (p.special === "<|end|>" || p.special === "<|call|>")
+  );
+  return [pieces.slice(0, end + 1), pieces.slice(end + 1)];
 }

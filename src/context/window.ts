@@ -69,6 +69,7 @@ const CONTEXT_KEYS: KeyRegistry<ContextOptions> = {
   reasoningEffort: true,
   currentDate: true,
   modelIdentity: true,
+  renderer: true,
   keepFirstUserMessage: true,
   shortenOversized: true,
 };
@@ -125,7 +126,12 @@ export function checkTokenizer(field: string, value: unknown): Tokenizer {
 /** The options that say how a conversation is counted: the tokenizer and what the template adds. */
 export type CountingOptions = Pick<
   ContextOptions,
-  "tokenizer" | "tools" | "reasoningEffort" | "currentDate" | "modelIdentity"
+  | "tokenizer"
+  | "tools"
+  | "reasoningEffort"
+  | "currentDate"
+  | "modelIdentity"
+  | "renderer"
 >;
 
 const COUNTING_KEYS: KeyRegistry<CountingOptions> = {
@@ -134,6 +140,7 @@ const COUNTING_KEYS: KeyRegistry<CountingOptions> = {
   reasoningEffort: true,
   currentDate: true,
   modelIdentity: true,
+  renderer: true,
 };
 
 /**

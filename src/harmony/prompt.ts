@@ -26,6 +26,7 @@
 import {
   checkKnownKeys,
   checkNonEmptyString,
+  checkOneOf,
   type KeyRegistry,
 } from "../checks.ts";
 import { ConfigError } from "../errors/mod.ts";
@@ -37,6 +38,8 @@ import {
 import { checkTools, type ToolDefinition } from "../wire/tools.ts";
 import type { ChatMessage } from "../types.ts";
 import { renderToolNamespace } from "./tool_namespace.ts";
+import { piecesText } from "./encoding.ts";
+import { harmonyPathPieces } from "./harmony_path.ts";
 import { HarmonyWalk } from "./walk.ts";
 
 /**
@@ -60,13 +63,23 @@ export interface HarmonyPromptOptions {
   currentDate?: string | Date;
   /** The first line of the system message; the template's default otherwise. */
   modelIdentity?: string;
+  /**
+   * How the server renders the conversation: `"template"`, the gpt-oss chat
+   * template (llama.cpp, Ollama, LM Studio; the default), or `"harmony"`,
+   * openai-harmony as vLLM's chat path renders it (the caller's system
+   * message stays a system message, header parts are encoded apart).
+   */
+  renderer?: "template" | "harmony";
 }
+
+const RENDERERS = ["template", "harmony"] as const;
 
 const HARMONY_KEYS: KeyRegistry<HarmonyPromptOptions> = {
   tools: true,
   reasoningEffort: true,
   currentDate: true,
   modelIdentity: true,
+  renderer: true,
 };
 
 /**
@@ -107,6 +120,9 @@ export function harmonyOptions(
       options.modelIdentity,
     );
   }
+  if (options.renderer !== undefined) {
+    template.renderer = checkOneOf("renderer", options.renderer, RENDERERS);
+  }
   return template;
 }
 
@@ -146,7 +162,8 @@ export function isInstructions(message: ChatMessage | undefined): boolean {
   return message?.role === "system" || message?.role === "developer";
 }
 
-function formatDate(date: string | Date | undefined): string {
+/** @returns The `Current date:` line's date: the text given, or the date's `YYYY-MM-DD`. */
+export function formatDate(date: string | Date | undefined): string {
   if (typeof date === "string") return date;
   const d = date ?? new Date();
   const pad = (n: number) => String(n).padStart(2, "0");
@@ -248,9 +265,17 @@ export function renderHarmonyPrompt(
 ): string {
   assertValidMessages(messages, true);
   checkKnownKeys("options", options, HARMONY_KEYS);
+  const checked = harmonyOptions(options);
+  if (checked.renderer === "harmony") {
+    const { head, messages: parts, footer } = harmonyPathPieces(
+      messages,
+      checked,
+    );
+    return piecesText([...head, ...parts.flat(), ...footer]);
+  }
   const { system, developer, messages: parts, footer } = harmonyPromptParts(
     messages,
-    harmonyOptions(options),
+    checked,
   );
   return system + developer + parts.join("") + footer;
 }

@@ -14,6 +14,8 @@
  */
 
 import { ApiError } from "../errors/mod.ts";
+import { piecesText } from "../harmony/encoding.ts";
+import { harmonyPathPieces } from "../harmony/harmony_path.ts";
 import { callServer, type ServerCall } from "../http/request.ts";
 import type { ReasoningEffort } from "../wire/reasoning_effort.ts";
 import { withReasoningFields } from "../wire/messages.ts";
@@ -34,6 +36,8 @@ export interface ServerCount {
   promptTokens: number;
   /** The server that counted. */
   server: "vllm" | "llamacpp";
+  /** Whether the count is the one the server's chat path makes of the request. */
+  exact: boolean;
   /** vLLM's `max_model_len`, when it says. */
   maxContextSize?: number;
 }
@@ -81,14 +85,28 @@ function templateFields(request: ServerCountRequest): Record<string, unknown> {
   };
 }
 
+/**
+ * vLLM's `/tokenize` of chat messages renders them with the chat template,
+ * which its chat path does not use for gpt-oss: it is asked instead to
+ * tokenize the prompt its chat path renders (openai-harmony's, built here).
+ * openai-harmony encodes the parts of a header apart; where two text pieces
+ * meet, a tokenizer of the whole text may join them, and the count is then
+ * not the chat path's own.
+ */
 async function countWithVllm(
   request: ServerCountRequest,
 ): Promise<ServerCount | undefined> {
+  const { head, messages, footer } = harmonyPathPieces(request.messages, {
+    ...(request.tools ? { tools: request.tools } : {}),
+    ...(request.reasoningEffort
+      ? { reasoningEffort: request.reasoningEffort }
+      : {}),
+  });
+  const pieces = [...head, ...messages.flat(), ...footer];
   const body = await callServer(request, "/tokenize", {
     ...(request.model ? { model: request.model } : {}),
-    messages: request.messages,
-    add_generation_prompt: true,
-    ...templateFields(request),
+    prompt: piecesText(pieces),
+    add_special_tokens: false,
   });
   const answer = body as { count?: unknown; max_model_len?: unknown };
   // llama.cpp also has /tokenize, for text: its answer has no `count`.
@@ -96,6 +114,9 @@ async function countWithVllm(
   return {
     promptTokens: answer.count,
     server: "vllm",
+    exact: !pieces.some((p, i) =>
+      "text" in p && p.text && "text" in (pieces[i + 1] ?? {})
+    ),
     ...(typeof answer.max_model_len === "number"
       ? { maxContextSize: answer.max_model_len }
       : {}),
@@ -122,5 +143,5 @@ async function countWithLlamaCpp(
   });
   const tokens = (body as { tokens?: unknown })?.tokens;
   if (!Array.isArray(tokens)) return undefined;
-  return { promptTokens: tokens.length, server: "llamacpp" };
+  return { promptTokens: tokens.length, server: "llamacpp", exact: true };
 }

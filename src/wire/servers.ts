@@ -7,7 +7,9 @@
  * Sources, per row:
  * - vLLM: `reasoning_effort` at the top level (its OpenAI server); assistant
  *   messages' `reasoning` read back since late 2025 (`reasoning_content`
- *   before); `POST /tokenize` takes chat messages.
+ *   before); its chat path renders gpt-oss with openai-harmony, not the
+ *   template (captures vllm/02 and vllm/29: 77 prompt tokens where the
+ *   template makes 80), and `POST /tokenize` counts a prompt text.
  * - llama.cpp: the top-level `reasoning_effort` since b10434, only
  *   `chat_template_kwargs.reasoning_effort` before; `reasoning_content` read
  *   back; `POST /apply-template` then `POST /tokenize` (tools/server/README.md).
@@ -54,6 +56,12 @@ export interface ServerTraits {
   readonly reasoningFields: readonly ("reasoning" | "reasoning_content")[];
   /** The ways the server counts a prompt itself, tried in order. */
   readonly counting: readonly ("vllm" | "llamacpp")[];
+  /**
+   * How its chat path renders a conversation: the gpt-oss chat template, or
+   * openai-harmony (vLLM, whose `/tokenize` of messages uses the template
+   * all the same, so it is asked to tokenize the harmony rendering instead).
+   */
+  readonly renderer: "template" | "harmony";
 }
 
 /** Each server's row; `unknown` is a server not (yet) identified. */
@@ -64,26 +72,31 @@ export const SERVER_TRAITS: Readonly<
     effortFields: ["reasoning_effort"],
     reasoningFields: ["reasoning"],
     counting: ["vllm"],
+    renderer: "harmony",
   },
   llamacpp: {
     effortFields: ["reasoning_effort", "chat_template_kwargs"],
     reasoningFields: ["reasoning", "reasoning_content"],
     counting: ["llamacpp"],
+    renderer: "template",
   },
   ollama: {
     effortFields: ["reasoning_effort"],
     reasoningFields: ["reasoning"],
     counting: [],
+    renderer: "template",
   },
   lmstudio: {
     effortFields: ["reasoning_effort"],
     reasoningFields: ["reasoning"],
     counting: [],
+    renderer: "template",
   },
   unknown: {
     effortFields: ["reasoning_effort", "chat_template_kwargs"],
     reasoningFields: ["reasoning", "reasoning_content"],
     counting: ["vllm", "llamacpp"],
+    renderer: "template",
   },
 });
 
