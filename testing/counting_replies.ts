@@ -87,7 +87,9 @@ export function countingReply(
     const prompt = typeof (body as { prompt?: unknown }).prompt === "string"
       ? (body as { prompt: string }).prompt
       : render(body);
-    if (prompt === undefined) return badRequest("messages or prompt is required");
+    if (prompt === undefined) {
+      return badRequest("messages or prompt is required");
+    }
     const tokens = ids(prompt, tokenizer);
     return {
       json: {

@@ -63,7 +63,8 @@ export class ContextSizeError extends GptOssError {
       ? `the prompt needs ${promptTokens} tokens${
         maxTokens !== undefined ? ` plus ${maxTokens} for the answer` : ""
       }, the context window is ${maxContextSize}`
-      : details.serverMessage ?? "the prompt is longer than the context window";
+      : details.serverMessage?.replace(/[.\s]+$/, "") ??
+        "the prompt is longer than the context window";
     super(
       `The conversation does not fit the context window: ${counts}. Shorten the system prompt or the latest message, lower maxTokens, or raise maxContextSize if the server allows it.`,
     );

@@ -95,7 +95,10 @@ function isContextError(error: ServerError): boolean {
 
 /**
  * The numbers in the messages of vLLM ("maximum context length is 8192
- * tokens. However, you requested 9000 tokens"), llama.cpp ("request (4476
+ * tokens. However, you requested 9000 tokens (7000 in the messages, 2000 in
+ * the completion)"; since 2026 "Input length (9068) exceeds model's maximum
+ * context length (8192)", capture vllm/11; on /v1/responses "The engine
+ * prompt length 9068 exceeds the max_model_len 8192"), llama.cpp ("request (4476
  * tokens) exceeds the available context size (4096 tokens)") and LM Studio
  * ("… greater than the context length (n_keep: 13055>= n_ctx: 4096)"; in
  * the 0.3.13–0.3.15 reports "Trying to keep the first 10136 tokens …
@@ -103,19 +106,25 @@ function isContextError(error: ServerError): boolean {
  */
 function countsFromMessage(
   message: string,
-): { promptTokens?: number; contextSize?: number } {
+): { promptTokens?: number; contextSize?: number; answerTokens?: number } {
   const size = /maximum context length is (\d+)/i.exec(message) ??
+    /maximum context length \((\d+)\)/i.exec(message) ??
+    /exceeds the max_model_len (\d+)/i.exec(message) ??
     /context size \((\d+) tokens?\)/i.exec(message) ??
     /n_ctx: (\d+)/.exec(message) ??
     /context length of only (\d+)/i.exec(message);
   const prompt = /request \((\d+) tokens?\)/i.exec(message) ??
+    /input length \((\d+)\)/i.exec(message) ??
+    /prompt length (\d+) exceeds/i.exec(message) ??
     /(\d+) (?:input|prompt) tokens/i.exec(message) ??
     /\((\d+) in the messages/i.exec(message) ??
     /n_keep: (\d+)/.exec(message) ??
     /keep the first (\d+) tokens/i.exec(message);
+  const answer = /(\d+) in the completion/i.exec(message);
   return {
     ...(size ? { contextSize: Number(size[1]) } : {}),
     ...(prompt ? { promptTokens: Number(prompt[1]) } : {}),
+    ...(answer ? { answerTokens: Number(answer[1]) } : {}),
   };
 }
 
@@ -151,6 +160,7 @@ export function errorFromBody(
     const error = new ContextSizeError({
       promptTokens: server.promptTokens ?? counts.promptTokens,
       maxContextSize: server.contextSize ?? counts.contextSize,
+      maxTokens: counts.answerTokens,
       status: origin.status,
       serverMessage: server.message,
     });

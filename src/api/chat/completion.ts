@@ -90,13 +90,18 @@ export function normaliseCompletion(
 
 function normaliseMessage(message: Record<string, unknown>): AssistantMessage {
   const content = message.content;
+  const calls = message.tool_calls;
   const normal: AssistantMessage = {
     role: "assistant",
-    content: typeof content === "string" ? content : null,
+    // llama.cpp answers a tool call with content "" whole and null streamed:
+    // no answer text is null, as in a stream.
+    content: typeof content === "string" &&
+        !(content === "" && Array.isArray(calls) && calls.length > 0)
+      ? content
+      : null,
   };
   const reasoning = readReasoning(message);
   if (reasoning !== undefined) normal.reasoning = reasoning;
-  const calls = message.tool_calls;
   if (Array.isArray(calls) && calls.length > 0) {
     normal.tool_calls = calls.map(toolCall);
   }
