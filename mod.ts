@@ -84,7 +84,7 @@ export type { Timeouts } from "./src/http/timeouts.ts";
 
 // The prompt and the context window.
 export { renderHarmonyPrompt } from "./src/harmony/prompt.ts";
-export type { HarmonyPromptOptions } from "./src/harmony/prompt.ts";
+export type { HarmonyPromptOptions, Renderer } from "./src/harmony/prompt.ts";
 export { estimatingTokenizer } from "./src/context/estimate.ts";
 export type { Tokenizer } from "./src/context/tokenizer.ts";
 export { countMessageTokens } from "./src/context/count.ts";

@@ -9,7 +9,10 @@
  * @module
  */
 
-import { countRenderedTokens } from "../src/context/count.ts";
+import { countPieces, countRenderedTokens } from "../src/context/count.ts";
+import { harmonyPathPieces } from "../src/harmony/harmony_path.ts";
+import { specialTokenId } from "../src/harmony/special_tokens.ts";
+import { vllmRenderer } from "../src/server/vllm_version.ts";
 import { estimatingTokenizer } from "../src/context/estimate.ts";
 import { renderHarmonyPrompt } from "../src/harmony/prompt.ts";
 import type { Tokenizer } from "../src/context/tokenizer.ts";
@@ -37,6 +40,73 @@ import type { RecordedRequest } from "./recorded_request.ts";
  * ```
  */
 export type CountingServer = "vllm" | "llamacpp";
+
+/** What the mock's counting endpoints are told by the mock server's options. */
+export interface CountingOptions {
+  tokenizer?: Tokenizer;
+  vllmVersion?: string;
+  vllmRender?: boolean;
+}
+
+/** The version the mock's vLLM reports by default. */
+export const MOCK_VLLM_VERSION = "0.32.0";
+
+/** vLLM 0.30's answer on a render endpoint without `--enable-scale-out`. */
+const SCALE_OUT_DISABLED: MockReply = {
+  status: 403,
+  json: {
+    error: {
+      message:
+        "Scale-out endpoints are disabled. Restart vllm serve with --enable-scale-out to enable them.",
+      type: "PermissionDeniedError",
+      param: null,
+      code: 403,
+    },
+  },
+};
+
+/** vLLM's render of a chat request on its chat path: the prompt's token ids. */
+function renderReply(
+  body: unknown,
+  version: string,
+  tokenizer: Tokenizer,
+): MockReply {
+  const request = (body ?? {}) as {
+    messages?: unknown;
+    tools?: ToolDefinition[];
+    reasoning_effort?: ReasoningEffort;
+  };
+  if (!Array.isArray(request.messages)) {
+    return badRequest("messages is required");
+  }
+  const { head, messages, footer } = harmonyPathPieces(
+    request.messages as ChatMessage[],
+    {
+      ...(request.tools ? { tools: request.tools } : {}),
+      ...(request.reasoning_effort
+        ? { reasoningEffort: request.reasoning_effort }
+        : {}),
+      renderer: vllmRenderer(version) ?? "vllm",
+    },
+  );
+  const tokenIds: number[] = [];
+  for (const piece of [...head, ...messages.flat(), ...footer]) {
+    if ("special" in piece) tokenIds.push(specialTokenId(piece.special) ?? 0);
+    else if (piece.text) {
+      tokenIds.push(
+        ...new Array(countPieces([piece], tokenizer)).fill(0),
+      );
+    }
+  }
+  return {
+    json: {
+      request_id: "render-mock",
+      token_ids: tokenIds,
+      sampling_params: {},
+      model: "openai/gpt-oss-20b",
+    },
+  };
+}
 
 /** The context window the mock's vLLM reports as `max_model_len`. */
 export const MOCK_MAX_MODEL_LEN = 131072;
@@ -77,9 +147,19 @@ function badRequest(message: string): MockReply {
 export function countingReply(
   request: RecordedRequest,
   server: CountingServer,
-  tokenizer: Tokenizer = estimatingTokenizer,
+  options: CountingOptions = {},
 ): MockReply | undefined {
+  const tokenizer = options.tokenizer ?? estimatingTokenizer;
+  const version = options.vllmVersion ?? MOCK_VLLM_VERSION;
+  if (server === "vllm" && request.method === "GET") {
+    return request.path === "/version" ? { json: { version } } : undefined;
+  }
   if (request.method !== "POST") return undefined;
+  if (server === "vllm" && request.path === "/v1/chat/completions/render") {
+    return options.vllmRender
+      ? renderReply(request.body, version, tokenizer)
+      : SCALE_OUT_DISABLED;
+  }
   const body = (request.body ?? {}) as ChatTemplateBody & { content?: unknown };
   if (server === "vllm" && request.path === "/tokenize") {
     // Like vLLM: a prompt is tokenized as it is (special tokens parsed),

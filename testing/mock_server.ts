@@ -50,6 +50,18 @@ export interface MockServerOptions {
   counting?: CountingServer;
   /** What the counting endpoints count with. Default: the built-in estimator. */
   tokenizer?: Tokenizer;
+  /**
+   * With `counting: "vllm"`: the version `GET /version` reports, which
+   * also decides how the mock's vLLM renders a chat request. Default
+   * `"0.32.0"`.
+   */
+  vllmVersion?: string;
+  /**
+   * With `counting: "vllm"`: serve `POST /v1/chat/completions/render`, as
+   * vLLM 0.2x does and later ones do with `--enable-scale-out`. Default
+   * `false`: a 403, as a later vLLM answers without that flag.
+   */
+  vllmRender?: boolean;
 }
 
 /**
@@ -100,6 +112,8 @@ const MOCK_KEYS: KeyRegistry<MockServerOptions> = {
   eventDelayMs: true,
   counting: true,
   tokenizer: true,
+  vllmVersion: true,
+  vllmRender: true,
 };
 
 /**
@@ -213,8 +227,9 @@ async function record(request: Request): Promise<RecordedRequest> {
 function defaultReply(
   request: RecordedRequest,
   models: string[],
-  { reasoningField, eventDelayMs, counting, tokenizer }: MockServerOptions,
+  options: MockServerOptions,
 ): MockReply {
+  const { reasoningField, eventDelayMs, counting } = options;
   if (request.method === "GET" && request.path === "/v1/models") {
     return {
       json: {
@@ -229,7 +244,7 @@ function defaultReply(
       },
     };
   }
-  const counted = counting && countingReply(request, counting, tokenizer);
+  const counted = counting && countingReply(request, counting, options);
   if (counted) return counted;
   if (request.method !== "POST" || request.path !== CHAT) {
     return {

@@ -453,6 +453,40 @@ Deno.test("cli.ts --chat says when old turns were dropped to fit, and explains a
     /\(dropped \d+ earlier messages? to fit the context window\)/,
   );
   assert.match(run.stderr, /saving needs --allow-write=conversation\.json/);
+  // The history follows what the library dropped: a long chat stays bounded.
+  const file = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    const saving = await runDeno(
+      [
+        net,
+        `--allow-write=${file}`,
+        "cli.ts",
+        "--url",
+        server.url,
+        "--model",
+        "m",
+        "--chat",
+        "--context",
+        "700",
+        "--max-tokens",
+        "200",
+      ],
+      { stdin: [...questions, `/save ${file}`].join("\n") },
+    );
+    assert.equal(saving.code, 0, saving.stderr);
+    const saved = JSON.parse(await Deno.readTextFile(file)) as {
+      messages: { role: string; content: string }[];
+    };
+    const asked = saved.messages.filter((m) => m.role === "user")
+      .map((m) => m.content);
+    assert.ok(asked.length < questions.length, `kept ${asked.length}`);
+    assert.deepEqual(
+      asked,
+      questions.slice(-asked.length).map((q) => q.trim()),
+    );
+  } finally {
+    await Deno.remove(file);
+  }
 });
 
 Deno.test("cli.ts --chat: Ctrl-C stops the answer only, and the conversation goes on", async () => {

@@ -106,6 +106,9 @@ Deno.test("generateResponse() sends the model, messages and sampling fields, ove
   assert.equal(first.headers["content-type"], "application/json");
   assert.equal(second.headers["x-trace"], "abc");
   assert.equal(first.headers["x-trace"], undefined);
+  // A call's headers add to the client's, they do not replace them.
+  assert.equal(second.headers["x-team"], "blue");
+  assert.equal(second.headers.authorization, "Bearer sk-test-key");
 });
 
 Deno.test("generateResponse() discovers the model once when there is only one", async () => {

@@ -15,15 +15,27 @@ async function serverWith(routes: Record<string, MockReply>) {
   return server;
 }
 
-Deno.test("discover() reads vLLM's max_model_len from /v1/models, in one request", async () => {
+Deno.test("discover() reads vLLM's max_model_len from /v1/models and its version from /version", async () => {
   await using server = await serverWith({
     "/v1/models": await loadFixture("discovery_vllm_models.json"),
+    "/version": { json: { version: "0.32.0" } },
   });
   const info = await new GptOssClient({ baseUrl: server.url }).discover();
   assert.equal(info.server, "vllm");
   assert.equal(info.model, "openai/gpt-oss-120b");
   assert.equal(info.contextLength, 65536);
-  assert.deepEqual(server.requests.map((r) => r.path), ["/v1/models"]);
+  assert.equal(info.version, "0.32.0");
+  assert.deepEqual(server.requests.map((r) => r.path), [
+    "/v1/models",
+    "/version",
+  ]);
+  // A vLLM without /version is still vLLM.
+  await using older = await serverWith({
+    "/v1/models": await loadFixture("discovery_vllm_models.json"),
+  });
+  const found = await new GptOssClient({ baseUrl: older.url }).discover();
+  assert.equal(found.server, "vllm");
+  assert.equal(found.version, undefined);
 });
 
 Deno.test("discover() reads llama.cpp's slot window from /props", async () => {
@@ -103,7 +115,7 @@ Deno.test("discover() throws only when nothing answers, and is cached once it su
   const client = new GptOssClient({ baseUrl: server.url });
   await client.discover();
   await client.discover();
-  assert.equal(server.requests.length, 1);
+  assert.equal(server.requests.length, 2, "/v1/models and /version, once");
   assert.equal(client.settings.server, "vllm");
 });
 
@@ -186,6 +198,7 @@ Deno.test("discover() honours maxRetries: a busy probe is tried again, or not wi
     assert.deepEqual(server.requests.map((r) => r.path), [
       "/v1/models",
       "/v1/models",
+      "/version",
     ]);
   }
   {

@@ -137,3 +137,37 @@ Deno.test("errorFromBody() recognises context-length rejections by type, code an
     }) instanceof ApiError,
   );
 });
+
+Deno.test("errorFromBody() takes a body with llama.cpp's n_ctx as a context rejection, whatever its words", () => {
+  // llama.cpp sends n_prompt_tokens and n_ctx only with a context rejection;
+  // forks and later versions change the wording and the type, not the fields.
+  const body = {
+    error: {
+      code: 400,
+      message: "prompt does not fit this slot",
+      type: "invalid_request_error",
+      n_prompt_tokens: 5120,
+      n_ctx: 4096,
+    },
+  };
+  const error = errorFromBody({ status: 400 }, JSON.stringify(body), body);
+  assert.ok(error instanceof ContextSizeError, String(error));
+  assert.equal(error.promptTokens, 5120);
+  assert.equal(error.maxContextSize, 4096);
+});
+
+Deno.test("errorFromBody() keeps a plain-text body whole in `body` and the first 300 characters as the message", () => {
+  const text = "upstream failed: " + "x".repeat(2000);
+  const error = errorFromBody({ status: 502 }, text, undefined);
+  assert.ok(error instanceof ApiError);
+  assert.equal(error.serverMessage, text.slice(0, 300));
+  assert.ok(error.message.length < 600, error.message);
+  assert.equal(error.body, text);
+  // An HTML page is no message: the status text stands for it.
+  const page = errorFromBody(
+    { status: 502, statusText: "Bad Gateway" },
+    "<html><body>nginx</body></html>",
+    undefined,
+  );
+  assert.equal(page.serverMessage, "Bad Gateway");
+});

@@ -226,6 +226,27 @@ Deno.test("stall mid-stream: TimeoutError 'idle' with what arrived, marked incom
   assert.equal(chats(server), 1, "a started stream is never retried");
 });
 
+Deno.test("the idle limit is the limit: a silence a little longer than it is a timeout", async () => {
+  // The server is silent for 1.75 × the limit, then goes on: the client must
+  // have given up at the limit, not at some multiple of it.
+  await using server = await startMockServer();
+  server.enqueue({
+    sse: chatCompletionStream(story),
+    writes: "event",
+    pauseAfterWrites: 3,
+    pauseMs: 700,
+  });
+  const { client: c } = client(server, {
+    timeout: { headers: 2000, idle: 400 },
+  });
+  await assert.rejects(c.streamResponse(ask).completion(), (error: unknown) => {
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.limit, "idle");
+    assert.equal(error.partial?.incomplete, true);
+    return true;
+  });
+});
+
 Deno.test("a stream that drips past the overall deadline: TimeoutError 'total' with what arrived", async () => {
   await using server = await startMockServer();
   server.enqueue({

@@ -119,6 +119,23 @@ Deno.test("HarmonySplitter() passes plain answers through untouched", () => {
   }
 });
 
+Deno.test("HarmonySplitter() reads a message to the user or the assistant as the answer, not a tool call", () => {
+  for (const recipient of ["user", "assistant"]) {
+    const { out } = run([
+      `<|channel|>analysis<|message|>Think.<|end|><|start|>assistant<|channel|>commentary to=${recipient}<|message|>On it.<|end|>`,
+    ]);
+    assert.deepEqual(
+      out,
+      { content: "On it.", reasoning: "Think." },
+      recipient,
+    );
+  }
+  const { out } = run([
+    "<|channel|>commentary to=functions.lookup <|constrain|>json<|message|>{}<|call|>",
+  ]);
+  assert.deepEqual(out.toolCalls, [{ name: "lookup", arguments: "{}" }]);
+});
+
 Deno.test("HarmonySplitter() drops a marker cut off at the very end, and keeps unknown <|…|> text", () => {
   assert.deepEqual(run(["<|channel|>final<|message|>Done<|re"]).out, {
     content: "Done",

@@ -28,6 +28,20 @@ Deno.test("SseParser() accepts line ends mixed in one stream", () => {
   assert.deepEqual(events.map((e) => e[0]), ["a\nb\nc", "d"]);
 });
 
+Deno.test("SseParser() ignores comments: they are neither data nor other fields", () => {
+  const others: string[] = [];
+  const events: string[] = [];
+  const parser = new SseParser(
+    (data) => events.push(data),
+    (field, value) => others.push(`${field}=${value}`),
+  );
+  parser.feed(": keep-alive\n:data: not data\n:event: x\ndata: real\n\n");
+  parser.feed(":\nfoo: bar\ndata: two\n\n");
+  parser.end();
+  assert.deepEqual(events, ["real", "two"]);
+  assert.deepEqual(others, ["foo=bar"]);
+});
+
 Deno.test("SseParser() joins several data lines with LF", () => {
   const { events } = parse("data: first\ndata: second\ndata:third\n\n");
   assert.deepEqual(events, [["first\nsecond\nthird", "", ""]]);

@@ -45,6 +45,26 @@ Deno.test("computeStats() estimates the tokens when the server reports no usage"
   assert.ok(stats.completionTokens >= 4);
 });
 
+Deno.test("a stream's time to first token is the first token's, however long the rest takes", async () => {
+  await using server = await startMockServer();
+  // The role chunk, the first token, then a pause of 300 ms before the rest.
+  server.enqueue({
+    sse: chatCompletionStream({ content: "one two three four" }),
+    writes: "event",
+    pauseAfterWrites: 2,
+    pauseMs: 300,
+  });
+  const completion = await new GptOssClient({ baseUrl: server.url, model: "m" })
+    .streamResponse(ask).completion();
+  const stats = completion.stats!;
+  assert.equal(completion.choices[0].message.content, "one two three four");
+  // The pause is a lower bound on what comes after the first token.
+  assert.ok(
+    stats.totalMs - stats.timeToFirstTokenMs! >= 250,
+    JSON.stringify(stats),
+  );
+});
+
 Deno.test("a stream's completion carries the client's stats, with the first token after the server's delay", async () => {
   await using server = await startMockServer();
   server.enqueue({

@@ -18,6 +18,7 @@ import {
   type StreamDelta,
 } from "../mod.ts";
 import {
+  chatCompletionStream,
   type MockServer,
   startMockServer,
   type WritePlan,
@@ -564,4 +565,35 @@ Deno.test("stopping while the request is being made ends it at once: return(), a
     else assert.equal((completion as ChatCompletion).incomplete, true);
     assert.ok(performance.now() - started < 1000);
   }
+});
+
+Deno.test("an abort while the caller holds unread deltas ends the stream at the next read, queue or not", async () => {
+  await using server = await startMockServer();
+  const sse = chatCompletionStream({ content: "one two three four five six" });
+  // Everything but the last events in one write, then silence: the client
+  // has read ahead; the caller has taken one delta of it.
+  server.enqueue({
+    sse,
+    writes: [Math.floor(sse.length * 0.8)],
+    pauseAfterWrites: 1,
+    pauseMs: 10_000,
+  });
+  const controller = new AbortController();
+  const stream = new GptOssClient({ baseUrl: server.url, model: "m" })
+    .streamResponse(ask, { signal: controller.signal });
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  assert.equal(first.done, false);
+  controller.abort(new Error("enough"));
+  const next = await within(500, iterator.next().catch((e) => e));
+  assert.ok(
+    next instanceof AbortError,
+    `an AbortError, not ${JSON.stringify(next)}`,
+  );
+  const completion = await within(500, stream.completion().catch((e) => e));
+  assert.equal(completion, next);
+  assert.equal(next.partial?.incomplete, true, "what arrived is kept");
+  const request = server.requests.at(-1)!;
+  await waitFor(() => request.cancelled, 50);
+  assert.ok(request.cancelled);
 });

@@ -46,7 +46,7 @@ function exactCount(messages: ChatMessage[], effort?: "high") {
   );
 }
 
-Deno.test("countTokens() on vLLM counts what its chat path counts: the harmony rendering, tokenized by vLLM", async () => {
+Deno.test("countTokens() on vLLM counts what its chat path counts: its release's harmony rendering, tokenized by vLLM", async () => {
   await using server = await startMockServer({
     counting: "vllm",
     tokenizer: gptOssTokenizer,
@@ -58,7 +58,7 @@ Deno.test("countTokens() on vLLM counts what its chat path counts: the harmony r
   });
   const sent = conversation.map(({ reasoning: _, ...m }) => m as ChatMessage);
   const harmony = {
-    renderer: "harmony" as const,
+    renderer: "vllm" as const,
     tools,
     reasoningEffort: "high" as const,
   };
@@ -71,29 +71,30 @@ Deno.test("countTokens() on vLLM counts what its chat path counts: the harmony r
     exact: true,
     maxContextSize: 131072,
   });
-  const asked = server.requests.filter((r) => r.path === "/tokenize");
-  assert.equal(asked.length, 1);
-  const body = asked[0].body as Record<string, unknown>;
-  assert.equal(body.prompt, renderHarmonyPrompt(sent, harmony));
-  assert.equal(body.add_special_tokens, false);
-  assert.equal(
-    body.messages,
-    undefined,
-    "not the template's rendering of messages",
-  );
-  assert.equal(body.model, "openai/gpt-oss-20b");
-  assert.ok(
-    !(body.prompt as string).includes("Earlier reasoning"),
-    "earlier turns' reasoning is left out, as in a request",
-  );
-  // The server was discovered once, by its model list; no other endpoint was tried.
+  // Discovery (the model list, the version), the render endpoint (off: 403
+  // as on a vLLM 0.30 without --enable-scale-out), then /tokenize.
   assert.deepEqual(server.requests.map((r) => r.path), [
     "/v1/models",
+    "/version",
+    "/v1/chat/completions/render",
     "/tokenize",
   ]);
-  // A tool call and its result render header parts side by side, which a
-  // tokenizer of the whole text may join: then it is not the chat path's count.
-  const called = await client.countTokens([
+  const body = server.requests[3].body as Record<string, unknown>;
+  const prompt = body.prompt as string;
+  // The pieces openai-harmony encodes apart are kept apart by a special token.
+  assert.equal(
+    prompt.replaceAll("<|end|>", ""),
+    renderHarmonyPrompt(sent, harmony).replaceAll("<|end|>", ""),
+  );
+  assert.equal(body.add_special_tokens, false);
+  assert.equal(body.messages, undefined, "not the template's rendering");
+  assert.equal(body.model, "openai/gpt-oss-20b");
+  assert.ok(
+    !prompt.includes("Earlier reasoning"),
+    "earlier turns' reasoning is left out, as in a request",
+  );
+  // A tool call and its result: header pieces side by side, kept apart.
+  const toolTurn: ChatMessage[] = [
     { role: "user", content: "Weather in Oslo?" },
     {
       role: "assistant",
@@ -105,27 +106,100 @@ Deno.test("countTokens() on vLLM counts what its chat path counts: the harmony r
       }],
     },
     { role: "tool", tool_call_id: "c1", content: "18 C" },
-  ], { tools });
-  assert.equal(called.source, "vllm");
-  assert.equal(called.exact, false);
+  ];
+  const called = await client.countTokens(toolTurn, { tools });
+  assert.deepEqual(called, {
+    promptTokens: countMessageTokens(toolTurn, {
+      tools,
+      renderer: "vllm",
+      tokenizer: gptOssTokenizer,
+    }),
+    source: "vllm",
+    exact: true,
+    maxContextSize: 131072,
+  });
+  const tokenized = server.requests.filter((r) => r.path === "/tokenize");
+  assert.match(
+    (tokenized[1].body as { prompt: string }).prompt,
+    /<\|start\|>functions\.get_weather<\|channel\|>commentary<\|end\|> to=assistant<\|message\|>18 C<\|end\|>/,
+  );
+  // Special-token text in a message is text to openai-harmony but a special
+  // token to /tokenize: the count is then not vLLM's own.
+  const quoted = await client.countTokens([
+    { role: "user", content: "What does <|end|> mean?" },
+  ]);
+  assert.equal(quoted.exact, false);
 });
 
-Deno.test("countTokens() with the exact tokenizer equals vLLM's own prompt_tokens (captures vllm/02, vllm/07), without asking", async () => {
-  await using server = await startMockServer({ counting: "vllm" });
+Deno.test("countTokens() on vLLM takes its chat path's own count from the render endpoint where it is on", async () => {
+  await using server = await startMockServer({
+    counting: "vllm",
+    vllmRender: true,
+    vllmVersion: "0.22.1",
+    tokenizer: gptOssTokenizer,
+  });
+  const client = new GptOssClient({ baseUrl: server.url, server: "vllm" });
+  const count = await client.countTokens(
+    [{ role: "system", content: "You are terse." }, {
+      role: "user",
+      content: "Say hello",
+    }],
+    { reasoningEffort: "high" },
+  );
+  // 77: what a vLLM of 2026-05-24, rendering as 0.22 does, reported (capture vllm/29).
+  assert.deepEqual(count, { promptTokens: 77, source: "vllm", exact: true });
+  const render = server.requests.find((r) =>
+    r.path === "/v1/chat/completions/render"
+  )!;
+  // No model configured nor discovered: vLLM takes the one it serves.
+  assert.deepEqual(render.body, {
+    messages: [{ role: "system", content: "You are terse." }, {
+      role: "user",
+      content: "Say hello",
+    }],
+    reasoning_effort: "high",
+  });
+  assert.ok(!server.requests.some((r) => r.path === "/tokenize"));
+});
+
+Deno.test("countTokens() on a vLLM whose version does not tell is exact only where every release renders alike", async () => {
+  await using server = await startMockServer({
+    counting: "vllm",
+    vllmVersion: "0.0.0+g28be48fa9.cpu", // capture vllm/27
+    tokenizer: gptOssTokenizer,
+  });
   const client = new GptOssClient({
     baseUrl: server.url,
-    tokenizer: gptOssTokenizer,
     server: "vllm",
+    tokenizer: gptOssTokenizer,
   });
+  const plain = await client.countTokens([{ role: "user", content: "Hi" }]);
+  assert.equal(plain.exact, true);
+  assert.equal(plain.source, "tokenizer");
+  // A system message: vLLM 0.22 and 0.23 lay it out differently.
+  const instructed = await client.countTokens([
+    { role: "system", content: "You are terse." },
+    { role: "user", content: "Say hello" },
+  ]);
+  assert.equal(instructed.exact, false);
+  assert.deepEqual(
+    server.requests.filter((r) => r.path === "/version").length,
+    1,
+    "the version is asked once",
+  );
+});
+
+Deno.test("countTokens() with the exact tokenizer equals vLLM's own prompt_tokens (captures vllm/02, vllm/07), asking only its version", async () => {
   const cases = [
-    // vllm/02_chat: prompt_tokens 77 (the template would make 80).
+    // vllm/02_chat: prompt_tokens 77 on the captured build (0.22's layout);
+    // 80 from 0.23 on, where the system message is developer instructions.
     {
       messages: [{ role: "system", content: "You are terse." }, {
         role: "user",
         content: "Say hello",
       }],
       tools: undefined,
-      reported: 77,
+      reported: { "0.22.1": 77, "0.32.0": 80 },
     },
     // vllm/07_tools: prompt_tokens 142.
     {
@@ -145,25 +219,36 @@ Deno.test("countTokens() with the exact tokenizer equals vLLM's own prompt_token
           },
         },
       }],
-      reported: 142,
+      reported: { "0.22.1": 142, "0.32.0": 142 },
     },
   ] as const;
-  for (const c of cases) {
-    const count = await client.countTokens(
-      c.messages as unknown as ChatMessage[],
-      c.tools ? { tools: c.tools as unknown as ToolDefinition[] } : {},
-    );
-    assert.deepEqual(count, {
-      promptTokens: c.reported,
-      source: "tokenizer",
-      exact: true,
+  for (const vllmVersion of ["0.22.1", "0.32.0"] as const) {
+    await using server = await startMockServer({
+      counting: "vllm",
+      vllmVersion,
     });
+    const client = new GptOssClient({
+      baseUrl: server.url,
+      tokenizer: gptOssTokenizer,
+      server: "vllm",
+    });
+    for (const c of cases) {
+      const count = await client.countTokens(
+        c.messages as unknown as ChatMessage[],
+        c.tools ? { tools: c.tools as unknown as ToolDefinition[] } : {},
+      );
+      assert.deepEqual(count, {
+        promptTokens: c.reported[vllmVersion],
+        source: "tokenizer",
+        exact: true,
+      }, vllmVersion);
+    }
+    assert.deepEqual(
+      server.requests.map((r) => r.path),
+      ["/version"],
+      "counted here, as that release's chat path counts",
+    );
   }
-  assert.deepEqual(
-    server.requests,
-    [],
-    "counted here, as vLLM's chat path counts",
-  );
 });
 
 Deno.test("countTokens() renders with llama.cpp's /apply-template, then counts with /tokenize", async () => {
@@ -222,6 +307,29 @@ Deno.test("countTokens() falls back to the local tokenizer where the server cann
     server.requests.length,
     before,
     "Ollama has no counting endpoint: nothing is asked",
+  );
+});
+
+Deno.test("countTokens() takes 404, 405 and 501 as no counting endpoint, and any other failure as a failure", async () => {
+  await using server = await startMockServer();
+  const client = new GptOssClient({ baseUrl: server.url, maxRetries: 0 });
+  const ask = [{ role: "user" as const, content: "Hi" }];
+  for (const [tokenize, template] of [[405, 501], [501, 405], [404, 405]]) {
+    server.enqueue({ status: tokenize, json: { error: "no" } }, "/tokenize");
+    server.enqueue(
+      { status: template, json: { error: "no" } },
+      "/apply-template",
+    );
+    const count = await client.countTokens(ask);
+    assert.equal(count.source, "estimate", `${tokenize} ${template}`);
+  }
+  server.enqueue(
+    { status: 500, json: { error: "tokenizer crashed" } },
+    "/tokenize",
+  );
+  await assert.rejects(
+    client.countTokens(ask),
+    (error: unknown) => error instanceof ApiError && error.status === 500,
   );
 });
 

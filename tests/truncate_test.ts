@@ -203,6 +203,36 @@ Deno.test("truncateMessages() shortens an oversize latest message in the middle 
   );
 });
 
+Deno.test("truncateMessages() keeps at least 32 characters of a shortened message, or fails", () => {
+  // However small the room, a shortened message is never a stub: below 32
+  // characters of the original text it is not worth sending.
+  const big = user("0123456789".repeat(300));
+  const fixed = tokens([]);
+  let shortened = 0;
+  let refused = 0;
+  for (let room = 0; room <= 200; room += 2) {
+    try {
+      const out = truncateMessages([big], {
+        maxContextSize: fixed + room + 20,
+        maxTokens: 20,
+        tokenizer,
+        currentDate,
+      });
+      const text = out.kept[0].content as string;
+      const marker = /\n\n\[\.\.\. \d+ characters omitted .*\]\n\n/.exec(text)!;
+      assert.ok(
+        text.length - marker[0].length >= 32,
+        `room ${room}: ${JSON.stringify(text)}`,
+      );
+      shortened++;
+    } catch (error) {
+      assert.ok(error instanceof ContextSizeError, String(error));
+      refused++;
+    }
+  }
+  assert.ok(shortened > 0 && refused > 0, `${shortened} ${refused}`);
+});
+
 Deno.test("truncateMessages() shortens the largest kept message, a tool result included", () => {
   const messages = [user("get it"), call("c1", "fetch"), {
     ...result("c1"),

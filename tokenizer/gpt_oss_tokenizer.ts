@@ -42,6 +42,8 @@ export interface ExactTokenizer extends Tokenizer {
   readonly exact: true;
   /** The token ids of `text`; each special token is one id. */
   encode(text: string): number[];
+  /** The tokens of `text` with special-token text read as ordinary text. */
+  countOrdinary(text: string): number;
   /** The text of token ids. */
   decode(ids: readonly number[]): string;
 }
@@ -62,6 +64,11 @@ function count(text: string): number {
     () => total++,
   );
   return total;
+}
+
+function countOrdinary(text: string): number {
+  checkText(text);
+  return countTokens(text, ORDINARY);
 }
 
 function encode(text: string): number[] {
@@ -114,6 +121,7 @@ function decode(ids: readonly number[]): string {
 export const gptOssTokenizer: ExactTokenizer = Object.freeze({
   exact: true as const,
   count,
+  countOrdinary,
   encode,
   decode,
 });

@@ -180,7 +180,7 @@ export const MUTANTS: readonly Mutant[] = [
     name: "harmony: final after stripped analysis stays reasoning",
     file: "src/harmony/splitter.ts",
     from: 'if (marker === STRIPPED_FINAL) this.#route = "content";',
-    to: "",
+    to: "if (marker === STRIPPED_FINAL) {}",
   },
   {
     name: "harmony: analysis channel is content",
@@ -262,7 +262,7 @@ export const MUTANTS: readonly Mutant[] = [
     name: "config: the API key not sent",
     file: "src/options/client_config.ts",
     from: "if (apiKey) headers.authorization = `Bearer ${apiKey}`;",
-    to: "",
+    to: "if (apiKey) {}",
   },
   {
     name: "config: credential headers not secret",

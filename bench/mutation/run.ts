@@ -88,6 +88,11 @@ for (const mutant of MUTANTS) {
   const started = performance.now();
   const result = await run(TEST, scratch);
   await Deno.writeTextFile(path, original);
+  if (/^error: SyntaxError/m.test(result.out)) {
+    // A mutant that does not parse tests nothing: its line needs another change.
+    console.error(`${mutant.name}: the mutant does not parse; change its "to"`);
+    Deno.exit(1);
+  }
   const by = /^(.+?) => \.\/tests\//m.exec(result.out)?.[1];
   const entry = {
     name: mutant.name,

@@ -30,7 +30,6 @@ import { finishCompletion } from "../stream/stats.ts";
 import { StreamedCompletion } from "../stream/streamed_completion.ts";
 import type { ChatCompletion, ChatMessage } from "../types.ts";
 import { assertValidMessages } from "../wire/messages.ts";
-import { traitsOf } from "../wire/servers.ts";
 
 /** Sends chat requests for one client. */
 export class ChatPipeline {
@@ -213,8 +212,8 @@ export class ChatPipeline {
       template: {
         ...(tools ? { tools } : {}),
         ...(reasoningEffort ? { reasoningEffort } : {}),
-        // Counted as the server's chat path renders it (vLLM: openai-harmony).
-        renderer: traitsOf(this.#state.server).renderer,
+        // Counted as the server's chat path renders it (vLLM: its release's).
+        renderer: this.#state.renderer,
       },
       policy: request.policy,
       logger: this.#config.http.logger,

@@ -17,6 +17,12 @@ import type { ServerState } from "../server/server_state.ts";
 import type { ChatMessage } from "../types.ts";
 import { assertValidMessages } from "../wire/messages.ts";
 import { traitsOf } from "../wire/servers.ts";
+import {
+  sameOnEveryVllm,
+  VLLM_RENDERERS,
+} from "../harmony/harmony_path.ts";
+import type { Renderer } from "../harmony/prompt.ts";
+import { vllmRenderer } from "../server/vllm_version.ts";
 
 /**
  * A conversation's prompt tokens and who counted them.
@@ -90,12 +96,24 @@ export async function countTokens(
     );
     server = info.server === "unknown" ? undefined : info.server;
   }
-  const renderer = traitsOf(server).renderer;
-  // Where the server renders with openai-harmony (vLLM), an exact tokenizer
-  // here counts what its chat path counts without asking.
-  const askServer = !local &&
-    !(config.tokenizer.exact && renderer === "harmony");
-  if (askServer) {
+  const onVllm = traitsOf(server).renderer === "vllm";
+  // vLLM's rendering changed between releases: its version says which.
+  const renderer: Renderer | undefined = !onVllm
+    ? "template"
+    : vllmRenderer(
+      local ? state.knownVersion : await state.vllmVersion(
+        transport.timeout,
+        transport.maxRetries,
+        transport.signal,
+      ),
+    );
+  const { tokenizer } = config;
+  // Counted here, a count is vLLM's own when its rendering is known, or
+  // when every release renders this conversation alike.
+  const rendererKnown = renderer !== undefined ||
+    sameOnEveryVllm(prepared, template);
+  const countHere = local || (tokenizer.exact === true && rendererKnown);
+  if (!countHere) {
     const name = model.model ?? state.model;
     const counted = await countOnServer(server, {
       http: config.http,
@@ -105,9 +123,10 @@ export async function countTokens(
       messages: prepared,
       ...template,
       ...(name ? { model: name } : {}),
+      ...(renderer && renderer !== "template" ? { renderer } : {}),
       ...(transport.signal ? { signal: transport.signal } : {}),
     });
-    if (counted) {
+    if (counted && (counted.exact || !tokenizer.exact)) {
       return {
         promptTokens: counted.promptTokens,
         source: counted.server,
@@ -117,17 +136,19 @@ export async function countTokens(
           : { maxContextSize: counted.maxContextSize }),
       };
     }
-    config.http.logger.debug(
-      "The server has no token counting endpoint; counting locally.",
-    );
+    if (!counted) {
+      config.http.logger.debug(
+        "The server has no token counting endpoint; counting locally.",
+      );
+    }
   }
-  const { tokenizer } = config;
-  const exact = tokenizer.exact === true;
+  const exact = tokenizer.exact === true && rendererKnown;
   return {
-    promptTokens:
-      messageTokenCounts(prepared, tokenizer, { ...template, renderer })
-        .total,
-    source: exact ? "tokenizer" : "estimate",
+    promptTokens: messageTokenCounts(prepared, tokenizer, {
+      ...template,
+      renderer: renderer ?? VLLM_RENDERERS[0],
+    }).total,
+    source: tokenizer.exact ? "tokenizer" : "estimate",
     exact,
   };
 }

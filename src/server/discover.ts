@@ -1,6 +1,7 @@
 /**
  * Finds out which server answers and the context window its model runs
- * with, in a few cheap requests: `GET /v1/models` first (vLLM says all there);
+ * with, in a few cheap requests: `GET /v1/models` first (vLLM says all there
+ * but its version, `GET /version`);
  * then, at once, llama.cpp's `/props`, Ollama's `/api/ps` and LM Studio's
  * `/api/v0/models`; Ollama's `/api/show` last, when the model is not loaded.
  * A server that answers none of them is "unknown", not an error; only a
@@ -22,6 +23,7 @@ import {
   type ServerInfo,
   vllmContext,
 } from "./server_info.ts";
+import { readVllmVersion } from "./vllm_version.ts";
 
 /** What discovery needs: the server, and how to pick the model. */
 export interface DiscoveryContext extends ServerCall {
@@ -61,7 +63,11 @@ export async function discoverServer(
   const base = { models, ...(model ? { model } : {}) };
   const hint = serverFromModels(models);
   if (hint === "vllm") {
-    return withContext({ ...base, server: "vllm" }, vllmContext(models, model));
+    const version = readVllmVersion(await probe("/version"));
+    return withContext(
+      { ...base, server: "vllm", ...(version ? { version } : {}) },
+      vllmContext(models, model),
+    );
   }
 
   const [props, ps, lmStudio] = await Promise.all([

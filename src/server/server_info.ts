@@ -40,6 +40,8 @@ export interface ServerInfo {
   contextLength?: number;
   /** The most the model supports, when the server tells (Ollama, LM Studio). */
   maxContextLength?: number;
+  /** The server's version, when it tells (vLLM's `GET /version`). */
+  version?: string;
 }
 
 function positive(value: unknown): number | undefined {

@@ -13,8 +13,10 @@ import { type HttpContext, requestJson } from "../http/request.ts";
 import type { TimeoutLimits } from "../http/timeouts.ts";
 import type { Logger } from "../logger.ts";
 import { pickModel, readModelList } from "./models.ts";
-import type { ServerKind } from "../wire/servers.ts";
+import { type ServerKind, traitsOf } from "../wire/servers.ts";
 import { untilAborted } from "../http/until_aborted.ts";
+import type { Renderer } from "../harmony/prompt.ts";
+import { readVllmVersion, vllmRenderer } from "./vllm_version.ts";
 
 /** What the state needs from the client. */
 export interface ServerStateOptions {
@@ -37,6 +39,8 @@ export class ServerState {
   #modelLookup: Promise<string> | undefined;
   #info: ServerInfo | undefined;
   #discovery: Promise<ServerInfo> | undefined;
+  #version: Promise<string | undefined> | undefined;
+  #versionFound: string | undefined;
   #warnedFallback = false;
 
   /** @param options The client's HTTP context, address, logger and configured values. */
@@ -74,6 +78,7 @@ export class ServerState {
     }).then((info) => {
       this.#info = info;
       this.#model ??= info.model;
+      this.#versionFound ??= info.version;
       logger.info(
         `Discovered ${info.server} at ${root}: model ${
           info.model ?? "?"
@@ -88,6 +93,44 @@ export class ServerState {
       }
       throw error;
     });
+  }
+
+  /**
+   * How the server's chat path renders a conversation, as far as it is
+   * known now (never a request): the chat template, or on vLLM the
+   * rendering of its version (the latest release's until it is known).
+   */
+  get renderer(): Renderer {
+    if (traitsOf(this.server).renderer !== "vllm") return "template";
+    return vllmRenderer(this.#versionFound) ?? "vllm";
+  }
+
+  /** vLLM's version, if discovery or an earlier lookup found it (never a request). */
+  get knownVersion(): string | undefined {
+    return this.#versionFound;
+  }
+
+  /**
+   * vLLM's version, from `GET /version`, asked once (discovery asks it
+   * too); `undefined` when the server does not say.
+   */
+  async vllmVersion(
+    timeouts: TimeoutLimits,
+    maxRetries: number,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
+    if (this.#versionFound !== undefined) return this.#versionFound;
+    const { http, root } = this.#options;
+    this.#version ??= requestJson(http, {
+      method: "GET",
+      url: `${root}/version`,
+      timeouts,
+      maxRetries,
+    }).then(
+      ({ body }) => this.#versionFound ??= readVllmVersion(body),
+      () => undefined,
+    );
+    return await untilAborted(this.#version, signal);
   }
 
   /** The model for a request: given, configured, or found once from `GET /v1/models`. */

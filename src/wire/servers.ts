@@ -61,7 +61,7 @@ export interface ServerTraits {
    * openai-harmony (vLLM, whose `/tokenize` of messages uses the template
    * all the same, so it is asked to tokenize the harmony rendering instead).
    */
-  readonly renderer: "template" | "harmony";
+  readonly renderer: "template" | "vllm";
 }
 
 /** Each server's row; `unknown` is a server not (yet) identified. */
@@ -72,7 +72,7 @@ export const SERVER_TRAITS: Readonly<
     effortFields: ["reasoning_effort"],
     reasoningFields: ["reasoning"],
     counting: ["vllm"],
-    renderer: "harmony",
+    renderer: "vllm",
   },
   llamacpp: {
     effortFields: ["reasoning_effort", "chat_template_kwargs"],
