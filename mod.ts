@@ -43,6 +43,7 @@ export type {
   ContentPart,
   FinishReason,
   Role,
+  ServerTruncation,
   ShortenedMessage,
   StreamDelta,
   ToolCall,
@@ -77,6 +78,7 @@ export type { LogData, Logger, LogLevel } from "./src/logger.ts";
 
 // The request vocabulary.
 export type { ServerKind } from "./src/wire/servers.ts";
+export type { ApiName } from "./src/api/mod.ts";
 export type { ReasoningEffort } from "./src/wire/reasoning_effort.ts";
 export type { ResponseFormat } from "./src/wire/response_format.ts";
 export type { ToolChoice, ToolDefinition } from "./src/wire/tools.ts";
@@ -104,6 +106,7 @@ export type {
 // What the server is.
 export type { ModelInfo } from "./src/server/models.ts";
 export type { ServerInfo } from "./src/server/server_info.ts";
+export { explainServerTruncation } from "./src/server/truncation_advice.ts";
 
 // Options.
 export { DEFAULT_CONFIG } from "./src/options/options.ts";

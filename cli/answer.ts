@@ -5,11 +5,12 @@
  * @module
  */
 
-import type {
-  ChatCompletion,
-  ChatMessage,
-  GptOssClient,
-  RequestOptions,
+import {
+  type ChatCompletion,
+  type ChatMessage,
+  explainServerTruncation,
+  type GptOssClient,
+  type RequestOptions,
 } from "../mod.ts";
 import type { Terminal } from "./terminal.ts";
 
@@ -27,6 +28,25 @@ export interface AnswerOptions {
  * `AbortError` and what arrived in `error.partial`.
  */
 export async function showAnswer(
+  client: GptOssClient,
+  messages: ChatMessage[],
+  request: RequestOptions,
+  term: Terminal,
+  options: AnswerOptions,
+): Promise<ChatCompletion> {
+  const completion = await answer(client, messages, request, term, options);
+  const cut = completion.serverTruncated;
+  if (cut) {
+    // Which server it is decides the advice: ask once, if not known yet.
+    if (!client.settings.server) await client.discover().catch(() => {});
+    term.err(
+      `warning: ${explainServerTruncation(cut, client.settings.server)}\n`,
+    );
+  }
+  return completion;
+}
+
+async function answer(
   client: GptOssClient,
   messages: ChatMessage[],
   request: RequestOptions,

@@ -22,6 +22,8 @@ Options:
   --max-tokens N         the longest answer, reasoning included (default 2048)
   --context N|auto       the context window in tokens (default 8192; auto asks the server)
   --effort LEVEL         reasoning effort: low, medium or high
+  --api chat|ollama      the wire API: chat completions (default), or Ollama's native
+                         /api/chat, which takes the --context window as Ollama's own
   --reasoning show|hide  print the model's reasoning on stderr (default hide)
   --timeout MS           wait this long for the server, and for each silence (default 30000)
   --no-stream            wait for the whole answer
@@ -54,6 +56,7 @@ export interface CliOptions {
   context?: number | "auto";
   timeout?: number;
   effort?: "low" | "medium" | "high";
+  api?: "chat" | "ollama";
   showReasoning: boolean;
   json: boolean;
   noStream: boolean;
@@ -112,6 +115,7 @@ export function parseCommandLine(args: string[]): CliOptions {
         context: { type: "string" },
         timeout: { type: "string" },
         effort: { type: "string" },
+        api: { type: "string" },
         reasoning: { type: "string" },
         "no-stream": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
@@ -165,6 +169,8 @@ export function parseCommandLine(args: string[]): CliOptions {
   const timeout = number("--timeout", v.timeout);
   if (timeout !== undefined) options.timeout = timeout;
   if (effort) options.effort = effort;
+  const api = oneOf("--api", v.api, ["chat", "ollama"] as const);
+  if (api) options.api = api;
   if (options.chat && (options.json || options.count)) {
     throw new UsageError("--chat cannot be combined with --json or --count.");
   }

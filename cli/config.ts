@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { GptOssConfig } from "../mod.ts";
+import { createConsoleLogger, type GptOssConfig, type Logger } from "../mod.ts";
 import type { CliOptions } from "./args.ts";
 import { envVar } from "./environment.ts";
 
@@ -28,9 +28,27 @@ export async function clientConfig(options: CliOptions): Promise<GptOssConfig> {
   }
   if (options.timeout !== undefined) config.timeout = options.timeout;
   if (options.effort) config.reasoningEffort = options.effort;
+  if (options.api) config.api = options.api;
+  config.logger = cliLogger();
   if (options.exact) {
     // Loaded only when asked: 2.4 MB of token ranks.
     config.tokenizer = (await import("../tokenizer/mod.ts")).gptOssTokenizer;
   }
   return config;
+}
+
+/**
+ * The console logger, warnings and errors, but for the warning of a prompt
+ * the server cut: the command line says that itself, after the answer
+ * (answer.ts), in its own words.
+ */
+function cliLogger(): Logger {
+  const base = createConsoleLogger("warn");
+  return {
+    ...base,
+    warn: (message, data) => {
+      if (data && "serverTokens" in data) return;
+      base.warn(message, data);
+    },
+  };
 }

@@ -183,6 +183,24 @@ export interface Truncation {
 }
 
 /**
+ * A prompt the server cut without saying so: what the client sent, and what
+ * the server reported it read (`usage.prompt_tokens`).
+ *
+ * @example Telling the user
+ * ```ts
+ * import type { ServerTruncation } from "@gptoss/client";
+ * const say = (t: ServerTruncation) =>
+ *   `the server read ${t.serverTokens} of the ${t.sentTokens} prompt tokens sent`;
+ * ```
+ */
+export interface ServerTruncation {
+  /** The prompt tokens sent, as the client counted them (exactly, or estimated). */
+  sentTokens: number;
+  /** The prompt tokens the server says it read. */
+  serverTokens: number;
+}
+
+/**
  * A message that was shortened to fit the context window.
  *
  * @example Reporting a shortened message
@@ -262,6 +280,12 @@ export interface ChatCompletion {
   incomplete?: boolean;
   /** Present when the client dropped old messages to fit the context window. */
   truncation?: Truncation;
+  /**
+   * Present when the server's own prompt count shows it used clearly fewer
+   * tokens than the client sent: it cut the prompt without saying so, as
+   * Ollama does with a prompt longer than its window.
+   */
+  serverTruncated?: ServerTruncation;
   /** llama.cpp's own measurements (`prompt_n`, `predicted_per_second`, …), when it sent them. */
   timings?: Record<string, number>;
   /** What the client measured. */

@@ -13,6 +13,7 @@ import type { RecordedRequest } from "./recorded_request.ts";
  *
  * - `"whole"`: one write.
  * - `"event"`: one write per SSE event (how vLLM and llama-server deliver tokens).
+ * - `"line"`: one write per line (how Ollama's native API delivers NDJSON).
  * - a number: writes of that many bytes.
  * - an array: the byte offsets to split at.
  *
@@ -22,7 +23,7 @@ import type { RecordedRequest } from "./recorded_request.ts";
  * const oneByteAtATime: WritePlan = 1;
  * ```
  */
-export type WritePlan = "whole" | "event" | number | number[];
+export type WritePlan = "whole" | "event" | "line" | number | number[];
 
 /**
  * One scripted reply.
@@ -47,6 +48,8 @@ export interface MockReply {
   text?: string;
   /** A raw event stream, sent byte for byte as `text/event-stream`. */
   sse?: string;
+  /** Raw newline-delimited JSON, sent byte for byte as `application/x-ndjson`. */
+  ndjson?: string;
   /** How the body is split into writes. Default `"whole"`. */
   writes?: WritePlan;
   /** Milliseconds between writes. Default 0. */
@@ -99,6 +102,11 @@ export function send(reply: MockReply, recorded: RecordedRequest): Response {
     }
     headers.set("cache-control", "no-cache");
     bytes = encoder.encode(reply.sse);
+  } else if (reply.ndjson !== undefined) {
+    if (!headers.has("content-type")) {
+      headers.set("content-type", "application/x-ndjson");
+    }
+    bytes = encoder.encode(reply.ndjson);
   } else if (reply.json !== undefined) {
     if (!headers.has("content-type")) {
       headers.set("content-type", "application/json");
@@ -166,6 +174,10 @@ function split(
         (bytes[i - 2] === 10 ||
           (bytes[i - 2] === 13 && bytes[i - 3] === 10 && bytes[i - 4] === 13))
       ) cuts.push(i);
+    }
+  } else if (plan === "line") {
+    for (let i = 1; i < bytes.length; i++) {
+      if (bytes[i - 1] === 10) cuts.push(i);
     }
   } else if (typeof plan === "number") {
     const size = Math.max(1, Math.floor(plan));

@@ -15,6 +15,7 @@ import {
 } from "./replies.ts";
 import { type MockReply, send, sleep } from "./mock_reply.ts";
 import type { RecordedRequest } from "./recorded_request.ts";
+import { MockOllama, type MockOllamaOptions } from "./mock_ollama.ts";
 import { type ConnectionFault, startFaultFront } from "./fault_front.ts";
 import { checkKnownKeys, type KeyRegistry } from "../src/checks.ts";
 import type { Tokenizer } from "../src/context/tokenizer.ts";
@@ -62,6 +63,13 @@ export interface MockServerOptions {
    * `false`: a 403, as a later vLLM answers without that flag.
    */
   vllmRender?: boolean;
+  /**
+   * Behave like Ollama: its discovery endpoints, the window its model is
+   * loaded with, its OpenAI route cutting a prompt too long for that window
+   * without a word, and its native `/api/chat` (NDJSON). Counts with
+   * `tokenizer`.
+   */
+  ollama?: MockOllamaOptions;
 }
 
 /**
@@ -114,6 +122,7 @@ const MOCK_KEYS: KeyRegistry<MockServerOptions> = {
   tokenizer: true,
   vllmVersion: true,
   vllmRender: true,
+  ollama: true,
 };
 
 /**
@@ -141,6 +150,9 @@ export async function startMockServer(
   checkKnownKeys("options", options, MOCK_KEYS);
   const models = options.models ?? ["openai/gpt-oss-20b"];
   const requests: RecordedRequest[] = [];
+  const ollama = options.ollama
+    ? new MockOllama(options.ollama, models[0], options.tokenizer)
+    : undefined;
   const queues = new Map<string, MockReply[]>();
   const { promise: listening, resolve: onListen } = Promise.withResolvers<
     Deno.NetAddr
@@ -179,6 +191,7 @@ export async function startMockServer(
       }, recorded);
     }
     const reply = queues.get(recorded.path)?.shift() ??
+      ollama?.reply(recorded) ??
       defaultReply(recorded, models, options);
     if (reply.stallMs) {
       await sleep(reply.stallMs, request.signal);

@@ -33,3 +33,6 @@ export {
   tokenPieces,
 } from "./replies.ts";
 export type { AnswerSpec, ReasoningField } from "./replies.ts";
+export { ollamaChatBody, ollamaChatStream } from "./ollama_replies.ts";
+export type { OllamaAnswerSpec } from "./ollama_replies.ts";
+export type { MockOllamaOptions } from "./mock_ollama.ts";

@@ -46,8 +46,15 @@ export async function loadCapture(name: string): Promise<Capture> {
   };
 }
 
+/** An LM Studio or Ollama capture: the request and the response, as stored. */
+export interface Exchange {
+  source: string;
+  request: { body?: string } & Record<string, unknown>;
+  response: { status: number; sse?: string } & Record<string, unknown>;
+}
+
 /** LM Studio's and Ollama's captures: one JSON file per exchange. */
-export async function loadExchange(name: string): Promise<Record<string, any>> {
+export async function loadExchange(name: string): Promise<Exchange> {
   return JSON.parse(await Deno.readTextFile(new URL(`${name}.json`, ROOT)));
 }
 

@@ -9,12 +9,20 @@ import assert from "node:assert/strict";
 import {
   ApiError,
   type ChatCompletion,
+  type ChatMessage,
   ContextSizeError,
+  estimatingTokenizer,
   GptOssClient,
   parseToolCalls,
+  type ReasoningEffort,
+  type Renderer,
   renderHarmonyPrompt,
   type ServerKind,
+  type ToolDefinition,
 } from "../mod.ts";
+import { messageTokenCounts } from "../src/context/count.ts";
+import { serverTruncation } from "../src/context/server_truncation.ts";
+import { gptOssTokenizer } from "../tokenizer/mod.ts";
 import { startMockServer, type WritePlan } from "../testing/mod.ts";
 import {
   type Capture,
@@ -276,8 +284,8 @@ Deno.test("LM Studio: role on the first chunk only, finish on a chunk of its own
     name: "lmstudio/33",
     status: exchange.response.status,
     headers: { "content-type": "text/event-stream" },
-    body: exchange.response.sse,
-    request: exchange.request.body ?? exchange.request,
+    body: exchange.response.sse!,
+    request: JSON.parse(exchange.request.body!),
   };
   const completion = await replay(capture, "lmstudio");
   assert.equal(completion.choices[0].message.content, "1, 2, 3");
@@ -290,4 +298,139 @@ Deno.test("LM Studio: role on the first chunk only, finish on a chunk of its own
     },
     { prompt: 74, completion: 29 },
   );
+});
+
+Deno.test("no captured answer reads as a prompt the server cut: each server's own count against the client's, exact and estimated", async () => {
+  const exchange = await loadExchange(
+    "lmstudio/33-lmstudio-chat-stream-reasoning-finish-usage-gptoss",
+  );
+  const lmStudio: Capture = {
+    name: "lmstudio/33",
+    status: exchange.response.status,
+    headers: { "content-type": "text/event-stream" },
+    body: exchange.response.sse!,
+    request: JSON.parse(exchange.request.body!),
+  };
+  const cases: [Capture, ServerKind, Renderer][] = [
+    ...await Promise.all(
+      [
+        "02_chat",
+        "03_chat_stream",
+        "04_chat_stream_usage",
+        "07_tools",
+        "08_tools_stream",
+        "09_max_tokens5",
+        "10_max_tokens5_stream",
+      ].map(async (name): Promise<[Capture, ServerKind, Renderer]> => [
+        await loadCapture(`vllm/${name}`),
+        "vllm",
+        // The captured build renders as vLLM 0.22 (see harmony_reference_test.ts).
+        "vllm-0.22",
+      ]),
+    ),
+    ...await Promise.all(
+      [
+        "20-toolcall-nonstream",
+        "21-toolcall-stream-include-usage",
+        "23-scripted-stream-server-reasoning-format-none",
+      ].map(async (name): Promise<[Capture, ServerKind, Renderer]> => [
+        await loadCapture(`llamacpp/${name}`),
+        "llamacpp",
+        "template",
+      ]),
+    ),
+    [lmStudio, "lmstudio", "template"],
+  ];
+  let compared = 0;
+  for (const [capture, server, renderer] of cases) {
+    const completion = await replay(capture, server);
+    assert.equal(completion.serverTruncated, undefined, capture.name);
+    const reported = completion.usage?.prompt_tokens;
+    if (reported === undefined) continue;
+    const request = capture.request!;
+    const effort = request.reasoning_effort as ReasoningEffort | undefined;
+    for (const tokenizer of [gptOssTokenizer, estimatingTokenizer]) {
+      const sent = messageTokenCounts(
+        request.messages as ChatMessage[],
+        tokenizer,
+        {
+          ...(request.tools
+            ? { tools: request.tools as ToolDefinition[] }
+            : {}),
+          ...(effort ? { reasoningEffort: effort } : {}),
+          renderer,
+        },
+      ).total;
+      if (tokenizer === gptOssTokenizer && server !== "lmstudio") {
+        // The exact count is the server's own (LM Studio's capture has the
+        // date of its day in the prompt, and so other counts).
+        assert.ok(
+          Math.abs(sent - reported) <= 2,
+          `${capture.name}: ${sent} vs ${reported}`,
+        );
+      }
+      // Even with no window to compare with (the guard off), the counts are
+      // too close to read as a cut.
+      const cut = serverTruncation(
+        { tokens: sent, exact: tokenizer.exact === true },
+        reported,
+        1,
+      );
+      assert.equal(
+        cut,
+        undefined,
+        `${capture.name}: ${sent} sent, ${reported} read`,
+      );
+      compared++;
+    }
+  }
+  assert.ok(compared >= 20, `${compared} compared`);
+});
+
+Deno.test("llama.cpp's parser rejecting a sample (llamacpp/07) is tried once more even with maxRetries 0; not when opted out, never twice", async () => {
+  const capture = await loadCapture("llamacpp/07-random-weights-parse-error");
+  await using mock = await startMockServer();
+  const client = new GptOssClient({
+    baseUrl: mock.url,
+    model: "m",
+    server: "llamacpp",
+    maxRetries: 0,
+  });
+  const ask = capture.request!.messages as ChatMessage[];
+  const chats = () =>
+    mock.requests.filter((r) => r.path === "/v1/chat/completions").length;
+  // A rejected sample, then a good one: the caller gets the good one.
+  mock.enqueue(replyOf(capture));
+  const answer = await client.generateResponse(ask);
+  assert.match(answer.choices[0].message.content!, /You asked/);
+  assert.equal(chats(), 2);
+  // The same for a stream request (the 500 comes before any event).
+  mock.enqueue(replyOf(capture));
+  const streamed = await client.streamResponse(ask).completion();
+  assert.match(streamed.choices[0].message.content!, /You asked/);
+  assert.equal(chats(), 4);
+  // Twice rejected: the server's error, after two tries, not three.
+  mock.enqueue(replyOf(capture));
+  mock.enqueue(replyOf(capture));
+  await assert.rejects(
+    client.generateResponse(ask),
+    (error: unknown) =>
+      error instanceof ApiError && error.status === 500 &&
+      /does not match the expected peg-native format/.test(error.serverMessage),
+  );
+  assert.equal(chats(), 6);
+  // Opted out for one call.
+  mock.enqueue(replyOf(capture));
+  await assert.rejects(
+    client.generateResponse(ask, { retryParseFailures: false }),
+    ApiError,
+  );
+  assert.equal(chats(), 7);
+  // Another 500 is not a parse failure: with maxRetries 0, not tried again.
+  mock.enqueue({
+    status: 500,
+    json: { error: { message: "CUDA out of memory" } },
+  });
+  await assert.rejects(client.generateResponse(ask), ApiError);
+  assert.equal(chats(), 8);
 });

@@ -583,3 +583,51 @@ Deno.test({
     assert.match(plain.output, /Thinking\.\r?\nDone\./);
   },
 });
+
+Deno.test("cli.ts says in one line when the server cut the prompt without a word, and how to fix it there (Ollama)", async () => {
+  await using server = await startMockServer({
+    models: ["gpt-oss:20b"],
+    ollama: { contextLength: 4096 },
+  });
+  const notes = "Some notes. ".repeat(2500); // far over 4096 tokens
+  const run = await runDeno(
+    [
+      net,
+      "cli.ts",
+      "--url",
+      server.url,
+      "--context",
+      "32768",
+      "What do the notes say?",
+    ],
+    { stdin: notes },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stderr.split("\n").filter((l) =>
+    /prompt tokens sent/.test(l)
+  );
+  assert.equal(lines.length, 1, run.stderr);
+  assert.match(
+    lines[0],
+    /^warning: The server read \d+ of the \d+ prompt tokens sent: .*OLLAMA_CONTEXT_LENGTH/,
+  );
+  assert.doesNotMatch(run.stderr, /\[gptoss\].*prompt tokens sent/);
+  // --api ollama sends the window as Ollama's own: nothing is cut.
+  const native = await runDeno(
+    [
+      net,
+      "cli.ts",
+      "--url",
+      server.url,
+      "--api",
+      "ollama",
+      "--context",
+      "32768",
+      "What do the notes say?",
+    ],
+    { stdin: notes },
+  );
+  assert.equal(native.code, 0, native.stderr);
+  assert.doesNotMatch(native.stderr, /prompt tokens sent/);
+  assert.equal(server.requests.at(-1)!.path, "/api/chat");
+});

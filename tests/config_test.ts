@@ -33,6 +33,7 @@ Deno.test("GptOssClient() applies the documented defaults", () => {
     temperature: 0.7,
     timeout: { headers: 30000, idle: 30000 },
     maxRetries: 2,
+    api: "chat",
     contextOverflow: "truncate",
     keepReasoning: false,
     keepFirstUserMessage: false,

@@ -13,7 +13,7 @@ import { countPieces } from "../src/context/count.ts";
 import { piecesText } from "../src/harmony/encoding.ts";
 import { harmonyPathPieces } from "../src/harmony/harmony_path.ts";
 import { gptOssTokenizer } from "../tokenizer/mod.ts";
-import { type ChatRequestCase, chatRequest } from "./_conversations.ts";
+import { chatRequest, type ChatRequestCase } from "./_conversations.ts";
 import {
   referenceFolder,
   renderWithVllm,

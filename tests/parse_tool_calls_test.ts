@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  ConfigError,
   GptOssClient,
   InvalidResponseError,
   parseToolCalls,
@@ -147,4 +148,53 @@ Deno.test("vLLM's tool call in fragments: a name without arguments first, an emp
       "the name arrives once, not once per piece",
     );
   }
+});
+
+Deno.test("parseToolCalls() with the request's tools reads names as meant and reports an undeclared one as a ToolCallError", () => {
+  const tools = [
+    { type: "function" as const, function: { name: "get_weather" } },
+    { type: "function" as const, function: { name: "functions.raw" } },
+  ];
+  const message = (...names: string[]) => ({
+    role: "assistant" as const,
+    content: null,
+    tool_calls: names.map((name, i) => ({
+      id: `c${i}`,
+      type: "function" as const,
+      function: { name, arguments: "{}" },
+    })),
+  });
+  assert.deepEqual(
+    parseToolCalls(
+      message(
+        "get_weather",
+        "functions.get_weather",
+        " get_weather<|constrain|>json",
+        "functions.functions.get_weather<|call|>",
+        "functions.raw", // a declared name is taken as it is
+      ),
+      tools,
+    ).map((c) => c.name),
+    [
+      "get_weather",
+      "get_weather",
+      "get_weather",
+      "get_weather",
+      "functions.raw",
+    ],
+  );
+  assert.throws(
+    () => parseToolCalls(message("get_weather", "get_time"), tools),
+    (error: unknown) =>
+      error instanceof ToolCallError && error.toolName === "get_time" &&
+      error.declaredTools?.join() === "get_weather,functions.raw" &&
+      /not one of the tools the request declared \(get_weather, functions\.raw\)/
+        .test(error.message),
+  );
+  // Without tools, names are not checked.
+  assert.equal(parseToolCalls(message("anything"))[0].name, "anything");
+  assert.throws(
+    () => parseToolCalls(message("x"), "tools" as never),
+    (error: unknown) => error instanceof ConfigError && error.field === "tools",
+  );
 });

@@ -7,6 +7,7 @@ import {
   TimeoutError,
 } from "../mod.ts";
 import {
+  isOutputParseFailure,
   isRetryable,
   RETRYABLE_STATUSES,
   retryDelay,
@@ -83,4 +84,22 @@ Deno.test("retryDelay() doubles from 500 ms to at most 8 s, with up to 25% jitte
   assert.equal(retryDelay(0, undefined, most), 375);
   assert.equal(retryDelay(4, undefined, most), 6000);
   assert.equal(retryDelay(3, 1234, most), 1234, "the server's wait wins");
+});
+
+Deno.test("isOutputParseFailure() knows llama.cpp's and vLLM's parser failures, only as 500s", () => {
+  const error = (status: number, serverMessage: string) =>
+    new ApiError({ status, serverMessage, body: "" });
+  for (
+    const message of [
+      "The model produced output that does not match the expected peg-native format",
+      "The model produced output that does not match the expected harmony format",
+      "HarmonyError: unexpected tokens remaining in message header",
+      "Unexpected token 200005 while expecting start token 200006",
+    ]
+  ) {
+    assert.ok(isOutputParseFailure(error(500, message)), message);
+    assert.ok(!isOutputParseFailure(error(400, message)), message);
+  }
+  assert.ok(!isOutputParseFailure(error(500, "CUDA out of memory")));
+  assert.ok(!isOutputParseFailure(new ConnectionError("http://x", "refused")));
 });

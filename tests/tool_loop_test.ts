@@ -7,6 +7,7 @@ import {
   streamToolLoop,
   ToolCallError,
   type ToolLoopEvent,
+  type ToolResult,
 } from "../mod.ts";
 import {
   chatCompletionBody,
@@ -133,7 +134,12 @@ Deno.test("runToolLoop() sends failures back to the model, or throws with throwO
   );
   assert.match(
     result.toolResults[1].error!,
-    /"launch_rocket", which is not one of the tools \(get_weather\)/,
+    /"launch_rocket", which is not one of the tools the request declared \(get_weather\)/,
+  );
+  // The model reads which tools it has.
+  assert.equal(
+    result.toolResults[1].content,
+    '{"error":"There is no tool named \\"launch_rocket\\". The tools are: get_weather."}',
   );
   assert.equal(result.toolResults[2].content, '{"error":"unknown city"}');
   server.enqueue({ json: chatCompletionBody({ toolCalls: bad }) });
@@ -204,4 +210,74 @@ Deno.test("streamToolLoop() yields deltas, tool results and the result, round by
     e.type === "delta" && e.delta.content ? [e.delta.content] : []
   ).join("");
   assert.equal(text, "Oslo is 18 C.");
+});
+
+Deno.test("runToolLoop() and streamToolLoop() read a call's name as the model meant it, and answer an undeclared one with the declared tools", async () => {
+  for (const loop of ["run", "stream"] as const) {
+    await using server = await startMockServer();
+    const client = new GptOssClient({ baseUrl: server.url, model: "m" });
+    // Names as servers have let them through: the harmony namespace, a
+    // special token glued on, and a tool that was never declared.
+    const calls = [
+      { id: "a", name: "functions.get_weather", arguments: '{"city":"Oslo"}' },
+      {
+        id: "b",
+        name: "get_weather<|channel|>commentary",
+        arguments: '{"city":"Rome"}',
+      },
+      { id: "c", name: "functions.get_time", arguments: "{}" },
+    ];
+    const reply = loop === "run"
+      ? { json: chatCompletionBody({ toolCalls: calls }) }
+      : {
+        sse: chatCompletionStream({ toolCalls: calls }),
+        writes: "event" as const,
+      };
+    server.enqueue(reply);
+    server.enqueue(
+      loop === "run"
+        ? { json: chatCompletionBody({ content: "Done." }) }
+        : { sse: chatCompletionStream({ content: "Done." }) },
+    );
+    const seen: string[] = [];
+    const tools = [
+      defineTool({
+        name: "get_weather",
+        parameters: {
+          type: "object",
+          properties: { city: { type: "string" } },
+        },
+        execute: ({ city }) => {
+          seen.push(city as string);
+          return "sunny";
+        },
+      }),
+      defineTool({ name: "get_date", execute: () => "today" }),
+    ];
+    let results: ToolResult[];
+    if (loop === "run") {
+      results = (await runToolLoop(client, question, { tools })).toolResults;
+    } else {
+      results = [];
+      for await (const event of streamToolLoop(client, question, { tools })) {
+        if (event.type === "done") results = event.result.toolResults;
+      }
+    }
+    assert.deepEqual(seen, ["Oslo", "Rome"], loop);
+    assert.deepEqual(results.map((r) => r.call.name), [
+      "get_weather",
+      "get_weather",
+      "functions.get_time",
+    ]);
+    assert.equal(
+      results[2].content,
+      '{"error":"There is no tool named \\"functions.get_time\\". The tools are: get_weather, get_date."}',
+    );
+    // The result goes back under the name the tool has.
+    const sent = server.requests.at(-1)!.body as {
+      messages: Record<string, unknown>[];
+    };
+    const results_sent = sent.messages.filter((m) => m.role === "tool");
+    assert.deepEqual(results_sent.map((m) => m.tool_call_id), ["a", "b", "c"]);
+  }
 });

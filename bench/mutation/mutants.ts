@@ -165,9 +165,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "stream: a JSON body read as SSE",
     file: "src/stream/streamed_completion.ts",
-    from:
-      'if (contentType.includes("json") || contentType.startsWith("text/html")) {',
-    to: "if (false) {",
+    from: "    if (whole) {",
+    to: "    if (false) {",
   },
   {
     name: "stats: the first token counted in the rate",
@@ -241,8 +240,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "fit: error policy lets an overflow through",
     file: "src/context/fit.ts",
-    from: "if (promptTokens <= window.budget) return { messages: prepared };",
-    to: "return { messages: prepared };",
+    from: "if (promptTokens <= window.budget) {",
+    to: "if (true) {",
   },
   // options and client
   {

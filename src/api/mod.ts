@@ -7,13 +7,28 @@
  */
 
 import { chatCompletionsApi } from "./chat/mod.ts";
+import { ollamaChatApi } from "./ollama/mod.ts";
 import type { WireApi } from "./wire_api.ts";
 
-/** The name of a wire API. */
-export type ApiName = "chat";
+/**
+ * The wire API a request is sent with: `"chat"`, OpenAI's chat completions
+ * (`/v1/chat/completions`, every server), or `"ollama"`, Ollama's native
+ * chat (`/api/chat`), which takes the client's context window.
+ *
+ * @example Choosing Ollama's native API
+ * ```ts
+ * import type { ApiName } from "@gptoss/client";
+ * const api: ApiName = "ollama";
+ * ```
+ */
+export type ApiName = "chat" | "ollama";
+
+/** The names, for checking an option. */
+export const API_NAMES: readonly ApiName[] = ["chat", "ollama"];
 
 const APIS: Readonly<Record<ApiName, WireApi>> = Object.freeze({
   chat: chatCompletionsApi,
+  ollama: ollamaChatApi,
 });
 
 /** @returns The adapter of a wire API. */

@@ -19,6 +19,11 @@ export interface WireApi {
   readonly path: string;
   /** The `Accept` header of a streamed request. */
   readonly streamAccept: string;
+  /**
+   * Whether the request tells the server its context window (Ollama's
+   * `num_ctx`): then the client's window is the server's, whatever it had.
+   */
+  readonly setsWindow?: boolean;
   /** @returns The request's JSON body. */
   body(request: ChatRequest): Record<string, unknown>;
   /** How its answers are read. */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type ApiName, type WireApi, wireApi } from "../api/mod.ts";
+import { type WireApi, wireApi } from "../api/mod.ts";
 import { type FittedMessages, fitToContext } from "../context/fit.ts";
 import {
   type HttpContext,
@@ -27,6 +27,8 @@ import {
 import type { ServerState } from "../server/server_state.ts";
 import type { ChatStream } from "../stream/chat_stream.ts";
 import { finishCompletion } from "../stream/stats.ts";
+import { serverTruncation } from "../context/server_truncation.ts";
+import { explainServerTruncation } from "../server/truncation_advice.ts";
 import { StreamedCompletion } from "../stream/streamed_completion.ts";
 import type { ChatCompletion, ChatMessage } from "../types.ts";
 import { assertValidMessages } from "../wire/messages.ts";
@@ -35,22 +37,15 @@ import { assertValidMessages } from "../wire/messages.ts";
 export class ChatPipeline {
   readonly #config: ClientConfig;
   readonly #state: ServerState;
-  readonly #api: WireApi;
+  #warnedCut = false;
 
   /**
    * @param config The client's resolved configuration.
    * @param state What the client knows of its server.
-   * @param api The wire API to speak.
    */
-  constructor(config: ClientConfig, state: ServerState, api: ApiName = "chat") {
+  constructor(config: ClientConfig, state: ServerState) {
     this.#config = config;
     this.#state = state;
-    this.#api = wireApi(api);
-  }
-
-  /** The URL chat requests go to. */
-  get url(): string {
-    return `${this.#config.root}${this.#api.path}`;
   }
 
   /** Sends a conversation and reads the whole answer. */
@@ -63,21 +58,29 @@ export class ChatPipeline {
     try {
       assertValidMessages(messages);
       const startedAt = performance.now();
-      const { body, fitted } = await this.#prepare(messages, request, false);
-      const url = this.url;
+      const api = wireApi(request.transport.api);
+      const { body, fitted } = await this.#prepare(
+        messages,
+        request,
+        api,
+        false,
+      );
+      const url = `${this.#config.root}${api.path}`;
       const { body: answer, raw } = await requestJson(
         http,
         this.#post(url, body, request.transport),
       );
-      const completion = this.#api.reader.whole(answer, raw, {
+      const completion = api.reader.whole(answer, raw, {
         status: 200,
         url,
       }, this.#config);
-      return finishCompletion(
+      const finished = finishCompletion(
         completion,
         { startedAt, endedAt: performance.now() },
         fitted.truncation,
       );
+      this.#review(fitted)(finished);
+      return finished;
     } catch (error) {
       throw redactor.error(error);
     }
@@ -94,13 +97,14 @@ export class ChatPipeline {
   ): ChatStream {
     const request = this.#resolve(options);
     assertValidMessages(messages);
+    const api = wireApi(request.transport.api);
     const window = this.#config.maxContextSize;
     const early = window === "auto"
       ? undefined
       : this.#fit(messages, request, window);
     const { http, redactor } = this.#callOf(request.transport);
     const { splitHarmony } = this.#config;
-    const url = this.url;
+    const url = `${this.#config.root}${api.path}`;
     return new StreamedCompletion({
       open: async (stop) => {
         // The caller leaving ends the request, as the caller's own signal does.
@@ -113,24 +117,54 @@ export class ChatPipeline {
         const { body, fitted } = await this.#prepare(
           messages,
           started,
+          api,
           true,
           early,
         );
         const opened = await openRequest(http, {
           ...this.#post(url, body, transport),
-          accept: this.#api.streamAccept,
+          accept: api.streamAccept,
         });
-        return fitted.truncation
-          ? { ...opened, truncation: fitted.truncation }
-          : opened;
+        return {
+          ...opened,
+          ...(fitted.truncation ? { truncation: fitted.truncation } : {}),
+          review: this.#review(fitted),
+        };
       },
       url,
-      reader: this.#api.reader,
+      reader: api.reader,
       ...(early?.truncation ? { truncation: early.truncation } : {}),
       scrub: (error) => redactor.error(error),
       splitHarmony,
       maxResponseBytes: http.maxResponseBytes ?? Infinity,
     });
+  }
+
+  /**
+   * What the client adds to an answer once it has it: whether the server
+   * read clearly fewer prompt tokens than were sent (a cut it did not
+   * report; warned of once per client), and that an answer came.
+   */
+  #review(fitted: FittedMessages): (completion: ChatCompletion) => void {
+    return (completion) => {
+      this.#state.answered();
+      const cut = serverTruncation(
+        {
+          tokens: fitted.promptTokens,
+          exact: this.#config.tokenizer.exact === true,
+        },
+        completion.usage?.prompt_tokens,
+        this.#state.knownWindow,
+      );
+      if (!cut) return;
+      completion.serverTruncated = cut;
+      if (this.#warnedCut) return;
+      this.#warnedCut = true;
+      this.#config.http.logger.warn(
+        explainServerTruncation(cut, this.#state.server),
+        { ...cut },
+      );
+    };
   }
 
   /**
@@ -158,6 +192,7 @@ export class ChatPipeline {
       body,
       timeouts: transport.timeout,
       maxRetries: transport.maxRetries,
+      retryOutputParseFailure: transport.retryParseFailures,
       headers: transport.headers,
       ...(transport.signal ? { signal: transport.signal } : {}),
     };
@@ -176,24 +211,28 @@ export class ChatPipeline {
   async #prepare(
     messages: ChatMessage[],
     request: ResolvedOptions,
+    api: WireApi,
     stream: boolean,
     fitted?: FittedMessages,
   ): Promise<{ body: Record<string, unknown>; fitted: FittedMessages }> {
     const { signal } = request.transport;
+    let window = this.#config.maxContextSize;
     if (!fitted) {
-      const window = await this.#state.contextWindow(
+      window = await this.#state.contextWindow(
         this.#config.maxContextSize,
         signal,
+        api.setsWindow,
       );
       fitted = this.#fit(messages, request, window);
     }
     const model = await this.#state.resolveModel(request.model.model, signal);
-    const body = this.#api.body({
+    const body = api.body({
       ...request.model,
       model,
       messages: fitted.messages,
       stream,
       ...(this.#state.server ? { server: this.#state.server } : {}),
+      ...(typeof window === "number" ? { contextWindow: window } : {}),
     });
     return { body, fitted };
   }

@@ -7,6 +7,7 @@
 
 import type { ContextOverflow } from "../context/fit.ts";
 import type { Timeouts } from "../http/timeouts.ts";
+import type { ApiName } from "../api/mod.ts";
 import type { ClientConfig } from "../options/client_config.ts";
 import type { ReasoningEffort } from "../wire/reasoning_effort.ts";
 import type { ServerKind } from "../wire/servers.ts";
@@ -43,6 +44,8 @@ export interface ClientSettings {
   timeout: Timeouts;
   /** Retries after a connection failure or a busy status. */
   maxRetries: number;
+  /** The wire API chat requests are sent with. */
+  api: ApiName;
   /** What happens when a conversation does not fit the window. */
   contextOverflow: ContextOverflow;
   /** The default reasoning effort, when set. */
@@ -73,6 +76,7 @@ export function settingsOf(
     temperature: model.sampling.temperature,
     timeout: { ...transport.timeout },
     maxRetries: transport.maxRetries,
+    api: transport.api,
     contextOverflow: policy.contextOverflow,
     ...(model.reasoningEffort
       ? { reasoningEffort: model.reasoningEffort }

@@ -17,10 +17,7 @@ import type { ServerState } from "../server/server_state.ts";
 import type { ChatMessage } from "../types.ts";
 import { assertValidMessages } from "../wire/messages.ts";
 import { traitsOf } from "../wire/servers.ts";
-import {
-  sameOnEveryVllm,
-  VLLM_RENDERERS,
-} from "../harmony/harmony_path.ts";
+import { sameOnEveryVllm, VLLM_RENDERERS } from "../harmony/harmony_path.ts";
 import type { Renderer } from "../harmony/prompt.ts";
 import { vllmRenderer } from "../server/vllm_version.ts";
 
@@ -98,15 +95,13 @@ export async function countTokens(
   }
   const onVllm = traitsOf(server).renderer === "vllm";
   // vLLM's rendering changed between releases: its version says which.
-  const renderer: Renderer | undefined = !onVllm
-    ? "template"
-    : vllmRenderer(
-      local ? state.knownVersion : await state.vllmVersion(
-        transport.timeout,
-        transport.maxRetries,
-        transport.signal,
-      ),
-    );
+  const renderer: Renderer | undefined = !onVllm ? "template" : vllmRenderer(
+    local ? state.knownVersion : await state.vllmVersion(
+      transport.timeout,
+      transport.maxRetries,
+      transport.signal,
+    ),
+  );
   const { tokenizer } = config;
   // Counted here, a count is vLLM's own when its rendering is known, or
   // when every release renders this conversation alike.

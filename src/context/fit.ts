@@ -50,9 +50,11 @@ export interface FitSettings {
   logger: Logger;
 }
 
-/** The messages to send, and what was dropped or shortened if anything. */
+/** The messages to send, their count, and what was dropped or shortened if anything. */
 export interface FittedMessages {
   messages: ChatMessage[];
+  /** Their prompt tokens, as the tokenizer counts them. */
+  promptTokens: number;
   truncation?: Truncation;
 }
 
@@ -74,7 +76,9 @@ export function fitToContext(
   if (policy.contextOverflow === "error") {
     const promptTokens =
       messageTokenCounts(prepared, tokenizer, template).total;
-    if (promptTokens <= window.budget) return { messages: prepared };
+    if (promptTokens <= window.budget) {
+      return { messages: prepared, promptTokens };
+    }
     throw new ContextSizeError({ promptTokens, maxContextSize, maxTokens });
   }
   const result = truncateToWindow(prepared, {
@@ -85,7 +89,7 @@ export function fitToContext(
     shortenOversized: true,
   });
   if (result.dropped.length === 0 && result.shortened.length === 0) {
-    return { messages: prepared };
+    return { messages: prepared, promptTokens: result.promptTokens };
   }
   const shortenedNote = result.shortened.length
     ? ` and shortened ${result.shortened.length} (its middle replaced by a marker)`
@@ -99,5 +103,9 @@ export function fitToContext(
       budget: window.budget,
     },
   );
-  return { messages: result.kept, truncation: result };
+  return {
+    messages: result.kept,
+    promptTokens: result.promptTokens,
+    truncation: result,
+  };
 }

@@ -7,7 +7,9 @@
 import { GptOssError, type GptOssErrorOptions } from "./gptoss_error.ts";
 
 /**
- * The model called a tool with arguments that do not parse as a JSON object.
+ * The model called a tool with arguments that do not parse as a JSON
+ * object, or called a tool the request did not declare
+ * ({@link ToolCallError.declaredTools} is then set).
  *
  * @example Reading a broken tool call
  * ```ts
@@ -25,6 +27,8 @@ export class ToolCallError extends GptOssError {
   readonly toolName: string;
   /** The arguments text as the model wrote it. */
   readonly arguments: string;
+  /** For a call of a tool the request did not declare: the tools it did. */
+  readonly declaredTools?: readonly string[];
 
   /**
    * Creates the error.
@@ -38,17 +42,25 @@ export class ToolCallError extends GptOssError {
     toolName: string,
     args: string,
     problem: string,
-    options: GptOssErrorOptions = {},
+    options: GptOssErrorOptions & { declaredTools?: readonly string[] } = {},
   ) {
+    const { declaredTools, ...rest } = options;
     super(
-      `The model called ${
-        JSON.stringify(toolName)
-      } with arguments that are not a JSON object (${problem}): ${
-        args.length > 200 ? `${args.slice(0, 200)}…` : args
-      }. A higher maxTokens helps when they were cut off; the raw text is in error.arguments.`,
-      options,
+      declaredTools
+        ? `The model called ${
+          JSON.stringify(toolName)
+        }, which is not one of the tools the request declared (${
+          declaredTools.join(", ") || "none"
+        }).`
+        : `The model called ${
+          JSON.stringify(toolName)
+        } with arguments that are not a JSON object (${problem}): ${
+          args.length > 200 ? `${args.slice(0, 200)}…` : args
+        }. A higher maxTokens helps when they were cut off; the raw text is in error.arguments.`,
+      rest,
     );
     this.toolName = toolName;
     this.arguments = args;
+    if (declaredTools) this.declaredTools = Object.freeze([...declaredTools]);
   }
 }

@@ -122,9 +122,10 @@ function convert(
     // From vLLM 0.23, a later system or developer message is a developer
     // message of instructions; one without text is left out.
     const instructions = instructionsOf(message.content);
-    return instructions === undefined
-      ? []
-      : [{ role: "developer", content: { developer: { tools: [], instructions } } }];
+    return instructions === undefined ? [] : [{
+      role: "developer",
+      content: { developer: { tools: [], instructions } },
+    }];
   }
   const parts = texts(message.content);
   if (message.role === "assistant") {

@@ -7,6 +7,7 @@
 import { isPlainObject } from "../checks.ts";
 import { ConfigError, ToolCallError } from "../errors/mod.ts";
 import type { AssistantMessage, ChatCompletion, ToolCall } from "../types.ts";
+import { checkTools, type ToolDefinition } from "../wire/tools.ts";
 
 /**
  * A tool call with its arguments parsed from JSON.
@@ -29,11 +30,30 @@ export interface ParsedToolCall {
 }
 
 /**
+ * The name a model meant: without the harmony namespace (`functions.`) and
+ * without special-token text after it (`get_weather<|channel|>commentary`),
+ * which servers sometimes leave in a call's name.
+ */
+function meantName(name: string): string {
+  let meant = name;
+  const special = meant.indexOf("<|");
+  if (special !== -1) meant = meant.slice(0, special);
+  meant = meant.trim();
+  while (meant.startsWith("functions.")) meant = meant.slice(10);
+  return meant;
+}
+
+/**
  * Parses the tool calls of a completion (its first choice) or of a message.
+ * Given the request's tools, a call's name is read as the model meant it
+ * (`functions.` and stray special-token text left out) and must be one of
+ * them.
  *
  * @param source A completion or an assistant message.
+ * @param tools The tools the request declared, to check the names against.
  * @returns The calls, in order, with parsed arguments; empty when there are none.
- * @throws {ToolCallError} Naming the tool whose arguments are not a JSON object.
+ * @throws {ToolCallError} Naming the tool whose arguments are not a JSON
+ * object, or a tool the request did not declare (with `declaredTools`).
  * @throws {ConfigError} For a value that is neither a completion nor a message.
  *
  * @example Parsing the calls in an answer
@@ -48,10 +68,31 @@ export interface ParsedToolCall {
  * assert.deepEqual(calls[0].arguments, { city: "Oslo" });
  * assert.equal(calls[0].raw, '{"city":"Oslo"}');
  * ```
+ *
+ * @example Checking the names against the request's tools
+ * ```ts
+ * import { parseToolCalls, ToolCallError } from "@gptoss/client";
+ * import assert from "node:assert/strict";
+ * const tools = [{ type: "function" as const, function: { name: "get_weather" } }];
+ * const call = (name: string) => ({
+ *   role: "assistant" as const,
+ *   content: null,
+ *   tool_calls: [{ id: "c1", type: "function" as const, function: { name, arguments: "{}" } }],
+ * });
+ * assert.equal(parseToolCalls(call("functions.get_weather<|channel|>commentary"), tools)[0].name, "get_weather");
+ * assert.throws(
+ *   () => parseToolCalls(call("get_time"), tools),
+ *   (e) => e instanceof ToolCallError && e.declaredTools?.[0] === "get_weather",
+ * );
+ * ```
  */
 export function parseToolCalls(
   source: ChatCompletion | AssistantMessage,
+  tools?: readonly ToolDefinition[],
 ): ParsedToolCall[] {
+  const declared = tools === undefined
+    ? undefined
+    : checkTools("tools", tools).map((t) => t.function.name);
   if (!isPlainObject(source)) {
     throw new ConfigError(
       "source",
@@ -81,7 +122,17 @@ export function parseToolCalls(
         "the call is not { id, function: { name, arguments } } with text arguments",
       );
     }
-    return parseCall(call as unknown as ToolCall);
+    const parsed = parseCall(call as unknown as ToolCall);
+    if (declared === undefined) return parsed;
+    const name = declared.includes(parsed.name)
+      ? parsed.name
+      : meantName(parsed.name);
+    if (!declared.includes(name)) {
+      throw new ToolCallError(parsed.name, parsed.raw, "undeclared", {
+        declaredTools: declared,
+      });
+    }
+    return { ...parsed, name };
   });
 }
 

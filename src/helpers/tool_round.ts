@@ -12,7 +12,7 @@ import {
   checkPositiveInteger,
   type KeyRegistry,
 } from "../checks.ts";
-import { ConfigError, GptOssError } from "../errors/mod.ts";
+import { ConfigError, ToolCallError } from "../errors/mod.ts";
 import { REQUEST_KEYS, type RequestOptions } from "../options/options.ts";
 import type { ChatCompletion, ChatMessage, ToolCall } from "../types.ts";
 import { checkTools, type ToolDefinition } from "../wire/tools.ts";
@@ -84,22 +84,16 @@ export function prepareLoop(
       raw: call.function.arguments,
     };
     try {
+      // The name as the model meant it, and one of the tools: else an error
+      // the model reads, naming the tools it has.
       const [parsed] = parseToolCalls({
         role: "assistant",
         content: null,
         tool_calls: [call],
-      });
+      }, definitions);
+      shown.name = parsed.name;
       shown.arguments = parsed.arguments;
-      const tool = byName.get(parsed.name);
-      if (!tool) {
-        throw new GptOssError(
-          `The model called ${
-            JSON.stringify(parsed.name)
-          }, which is not one of the tools (${
-            [...byName.keys()].join(", ") || "none"
-          }).`,
-        );
-      }
+      const tool = byName.get(parsed.name)!;
       const result = await tool.execute(parsed.arguments, {
         call: parsed,
         ...(request.signal ? { signal: request.signal } : {}),
@@ -114,10 +108,15 @@ export function prepareLoop(
     } catch (error) {
       if (throwOnToolError) throw error;
       const message = error instanceof Error ? error.message : String(error);
+      const unknownTool = error instanceof ToolCallError && error.declaredTools
+        ? `There is no tool named ${
+          JSON.stringify(error.toolName)
+        }. The tools are: ${error.declaredTools.join(", ") || "none"}.`
+        : undefined;
       return {
         call: shown,
         error: message,
-        content: JSON.stringify({ error: message }),
+        content: JSON.stringify({ error: unknownTool ?? message }),
       };
     }
   };
@@ -141,7 +140,7 @@ export function prepareLoop(
         history.push({
           role: "tool",
           tool_call_id: call.id,
-          name: call.function.name,
+          name: result.call.name,
           content: result.content,
         });
       }

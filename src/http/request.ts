@@ -18,7 +18,12 @@ import {
   type GptOssError,
 } from "../errors/mod.ts";
 import type { Logger } from "../logger.ts";
-import { isRetryable, retryDelay, serverRetryDelay } from "./retry.ts";
+import {
+  isOutputParseFailure,
+  isRetryable,
+  retryDelay,
+  serverRetryDelay,
+} from "./retry.ts";
 import type { TimeoutLimits } from "./timeouts.ts";
 import {
   connectionReason,
@@ -56,6 +61,11 @@ export interface HttpRequest {
   accept?: string;
   /** Headers for this request only. */
   headers?: Record<string, string>;
+  /**
+   * Try once more when the server's parser rejected the model's output
+   * (a chat request's answer depends on sampling), even without retries.
+   */
+  retryOutputParseFailure?: boolean;
 }
 
 /** A response with a 2xx status, and the watchdog still guarding its body. */
@@ -88,7 +98,13 @@ export async function openRequest(
       return await openOnce(context, request, deadline);
     } catch (error) {
       const failure = error as GptOssError;
-      if (retry >= maxRetries || !isRetryable(failure)) throw failure;
+      const again = retry < maxRetries && isRetryable(failure);
+      // The server's parser rejected a sample: once more, even when
+      // maxRetries allows no retry.
+      const resample = !again && retry === 0 &&
+        request.retryOutputParseFailure === true &&
+        isOutputParseFailure(failure);
+      if (!again && !resample) throw failure;
       const wait = retryDelay(
         retry,
         failure instanceof ApiError ? failure.retryAfterMs : undefined,
@@ -97,9 +113,11 @@ export async function openRequest(
         throw failure;
       }
       context.logger.info(
-        `Retrying ${request.method} ${request.url} in ${wait} ms (retry ${
-          retry + 1
-        } of ${maxRetries}): ${failure.message}`,
+        resample
+          ? `Retrying ${request.method} ${request.url} in ${wait} ms once: the server could not parse what the model sampled (${failure.message})`
+          : `Retrying ${request.method} ${request.url} in ${wait} ms (retry ${
+            retry + 1
+          } of ${maxRetries}): ${failure.message}`,
       );
       await pause(wait, request.signal);
     }

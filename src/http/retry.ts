@@ -44,6 +44,22 @@ export function isRetryable(error: GptOssError): boolean {
 }
 
 /**
+ * A server's own parser rejected what the model sampled (its harmony
+ * output): llama.cpp's 500 "The model produced output that does not match
+ * the expected … format" (capture llamacpp/07), vLLM's `HarmonyError` 500s
+ * ("Unexpected token 200005 while expecting start token 200006"). Another
+ * sample usually parses.
+ */
+const OUTPUT_PARSE_FAILURE =
+  /does not match the expected [\w-]+ format|HarmonyError|Unexpected token \d+ while expecting start token/i;
+
+/** Whether a failure is the server's parser rejecting the model's output. */
+export function isOutputParseFailure(error: GptOssError): boolean {
+  return error instanceof ApiError && error.status === 500 &&
+    OUTPUT_PARSE_FAILURE.test(error.serverMessage);
+}
+
+/**
  * The wait a server asks for, from `retry-after-ms` or `Retry-After`.
  *
  * @param headers The error response's headers.

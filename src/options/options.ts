@@ -12,6 +12,7 @@
  * @module
  */
 
+import type { ApiName } from "../api/mod.ts";
 import type { KeyRegistry } from "../checks.ts";
 import type { ContextOverflow } from "../context/fit.ts";
 import type { Tokenizer } from "../context/tokenizer.ts";
@@ -51,6 +52,20 @@ export interface TransportOptions {
   maxRetries?: number;
   /** Extra headers; a call's are added to the client's. */
   headers?: Record<string, string>;
+  /**
+   * The wire API: `"chat"` (default), OpenAI's chat completions, which
+   * every server speaks; or `"ollama"`, Ollama's native `/api/chat`, which
+   * takes the client's context window as `num_ctx` and refuses a prompt
+   * that does not fit instead of cutting it without a word.
+   */
+  api?: ApiName;
+  /**
+   * Send a chat request once more when the server's own parser rejected
+   * what the model sampled (llama.cpp's 500 "… does not match the expected
+   * … format", vLLM's `HarmonyError`), even with `maxRetries: 0`; never once
+   * an answer has started. Default `true`.
+   */
+  retryParseFailures?: boolean;
 }
 
 /**
@@ -269,6 +284,8 @@ const TRANSPORT_KEYS: KeyRegistry<TransportOptions> = {
   timeout: true,
   maxRetries: true,
   headers: true,
+  api: true,
+  retryParseFailures: true,
 };
 
 const MODEL_KEYS: KeyRegistry<ModelOptions> = {

@@ -29,12 +29,15 @@ import { checkReasoningEffort } from "../wire/reasoning_effort.ts";
 import { checkResponseFormat } from "../wire/response_format.ts";
 import { checkToolChoice, checkTools } from "../wire/tools.ts";
 import { DEFAULT_CONFIG, type RequestOptions } from "./options.ts";
+import { API_NAMES, type ApiName } from "../api/mod.ts";
 
 /** How a request travels, checked. */
 export interface Transport {
   timeout: TimeoutLimits;
   maxRetries: number;
   headers: Record<string, string>;
+  api: ApiName;
+  retryParseFailures: boolean;
   signal?: AbortSignal;
 }
 
@@ -54,6 +57,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
     }),
     maxRetries: DEFAULT_CONFIG.maxRetries,
     headers: Object.freeze({}),
+    api: "chat",
+    retryParseFailures: true,
   }),
   model: Object.freeze({
     sampling: Object.freeze({
@@ -83,6 +88,12 @@ const RESOLVERS: { readonly [K in keyof RequestOptions]-?: Resolver } = {
   },
   headers: (f, v, r) => {
     r.transport.headers = { ...r.transport.headers, ...checkHeaders(f, v) };
+  },
+  api: (f, v, r) => {
+    r.transport.api = checkOneOf(f, v, API_NAMES);
+  },
+  retryParseFailures: (f, v, r) => {
+    r.transport.retryParseFailures = checkBoolean(f, v);
   },
   signal: (f, v, r) => {
     if (!(v instanceof AbortSignal)) {

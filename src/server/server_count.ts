@@ -114,7 +114,10 @@ async function renderOnVllm(
         : {}),
     });
   } catch (error) {
-    if (error instanceof ApiError && (MISSING.has(error.status) || error.status === 403)) {
+    if (
+      error instanceof ApiError &&
+      (MISSING.has(error.status) || error.status === 403)
+    ) {
       return undefined;
     }
     throw error;

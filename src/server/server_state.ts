@@ -8,8 +8,8 @@
 
 import { DEFAULT_WINDOW } from "../context/window.ts";
 import { discoverServer } from "./discover.ts";
-import type { ServerInfo } from "./server_info.ts";
-import { type HttpContext, requestJson } from "../http/request.ts";
+import { ollamaLoadedContext, type ServerInfo } from "./server_info.ts";
+import { callServer, type HttpContext, requestJson } from "../http/request.ts";
 import type { TimeoutLimits } from "../http/timeouts.ts";
 import type { Logger } from "../logger.ts";
 import { pickModel, readModelList } from "./models.ts";
@@ -17,6 +17,9 @@ import { type ServerKind, traitsOf } from "../wire/servers.ts";
 import { untilAborted } from "../http/until_aborted.ts";
 import type { Renderer } from "../harmony/prompt.ts";
 import { readVllmVersion, vllmRenderer } from "./vllm_version.ts";
+
+/** The smallest window Ollama gives gpt-oss by default (below 23 GiB of VRAM since 0.15.5). */
+const OLLAMA_SMALLEST_DEFAULT = 4096;
 
 /** What the state needs from the client. */
 export interface ServerStateOptions {
@@ -42,6 +45,9 @@ export class ServerState {
   #version: Promise<string | undefined> | undefined;
   #versionFound: string | undefined;
   #warnedFallback = false;
+  #answeredSinceLookup = false;
+  /** Ollama's window, told after discovery (once the model was loaded). */
+  #toldLater: number | undefined;
 
   /** @param options The client's HTTP context, address, logger and configured values. */
   constructor(options: ServerStateOptions) {
@@ -166,10 +172,31 @@ export class ServerState {
     }
   }
 
-  /** The context window: configured, or the server's when "auto" (8192 when it does not tell). */
+  /** The window the server reported, if discovery found it (never a request). */
+  get knownWindow(): number | undefined {
+    return this.#info?.contextLength ?? this.#toldLater;
+  }
+
+  /** An answer arrived: a window Ollama did not tell yet may be told now. */
+  answered(): void {
+    this.#answeredSinceLookup = true;
+  }
+
+  /**
+   * The context window: configured, or the server's when "auto" (8192 when
+   * it does not tell). Ollama tells only once the model is loaded: until
+   * then the window is 4096, the smallest Ollama gives gpt-oss by default,
+   * unless the client sets Ollama's window itself (`setsWindow`, its
+   * native API); after an answer, `/api/ps` is asked again.
+   *
+   * @param configured The client's `maxContextSize`.
+   * @param signal The call's signal.
+   * @param setsWindow Whether the request tells the server its window.
+   */
   async contextWindow(
     configured: number | "auto",
     signal?: AbortSignal,
+    setsWindow = false,
   ): Promise<number> {
     if (configured !== "auto") return configured;
     const info = await this.discover(
@@ -177,13 +204,56 @@ export class ServerState {
       this.#options.maxRetries,
       signal,
     );
-    if (info.contextLength !== undefined) return info.contextLength;
+    if (
+      info.contextLength === undefined && this.#toldLater === undefined &&
+      info.server === "ollama" && this.#answeredSinceLookup
+    ) {
+      await this.#lookUpOllamaWindow(signal);
+    }
+    const told = info.contextLength ?? this.#toldLater;
+    if (told !== undefined) return told;
+    const { logger, root } = this.#options;
+    if (info.server === "ollama" && !setsWindow) {
+      if (!this.#warnedFallback) {
+        this.#warnedFallback = true;
+        logger.warn(
+          `maxContextSize is "auto" but Ollama at ${root} has not loaded ${
+            this.#model ?? "the model"
+          } yet, so its window is not known: using ${OLLAMA_SMALLEST_DEFAULT} tokens, the smallest Ollama gives gpt-oss by default, until it tells (after the first answer).`,
+        );
+      }
+      return OLLAMA_SMALLEST_DEFAULT;
+    }
     if (!this.#warnedFallback) {
       this.#warnedFallback = true;
-      this.#options.logger.warn(
-        `maxContextSize is "auto" but ${this.#options.root} (${info.server}) did not tell its context window; using ${DEFAULT_WINDOW.maxContextSize}. Set maxContextSize to the window the model runs with.`,
+      logger.warn(
+        `maxContextSize is "auto" but ${root} (${info.server}) did not tell its context window; using ${DEFAULT_WINDOW.maxContextSize}. Set maxContextSize to the window the model runs with.`,
       );
     }
     return DEFAULT_WINDOW.maxContextSize;
+  }
+
+  /** Ollama's loaded window, from `/api/ps` again. */
+  async #lookUpOllamaWindow(signal?: AbortSignal) {
+    this.#answeredSinceLookup = false;
+    const { http, root, timeouts, maxRetries, logger } = this.#options;
+    let ps: unknown;
+    try {
+      ps = await callServer(
+        { http, root, timeouts, maxRetries, ...(signal ? { signal } : {}) },
+        "/api/ps",
+      );
+    } catch {
+      return; // still unknown: the fallback serves
+    }
+    const found = ollamaLoadedContext(ps, this.#model).contextLength;
+    if (found !== undefined) {
+      this.#toldLater = found;
+      logger.info(
+        `Ollama at ${root} runs ${
+          this.#model ?? "the model"
+        } with a window of ${found} tokens; using it from now on.`,
+      );
+    }
   }
 }

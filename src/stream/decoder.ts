@@ -66,4 +66,10 @@ export interface AnswerReader {
     origin: ErrorOrigin,
     options: Pick<DecoderOptions, "splitHarmony">,
   ): ChatCompletion;
+  /**
+   * Whether a response to a stream request is one body to read whole rather
+   * than a stream (a server that ignored `stream: true`, an HTML page).
+   * Default: a JSON or HTML content type.
+   */
+  readsWhole?(contentType: string): boolean;
 }

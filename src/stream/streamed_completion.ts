@@ -35,6 +35,8 @@ import {
 /** A started request: the response, its watchdog, and what was trimmed to send it. */
 export interface OpenedStream extends OpenResponse {
   truncation?: Truncation;
+  /** Adds what the client knows of the request to the assembled completion. */
+  review?: (completion: ChatCompletion) => void;
 }
 
 /** Everything a stream needs from the client. */
@@ -51,6 +53,8 @@ export interface StreamSource {
   reader: AnswerReader;
   /** What the client dropped to fit the context window, when known before the start. */
   truncation?: Truncation;
+  /** As {@link OpenedStream.review}, when known before the start. */
+  review?: (completion: ChatCompletion) => void;
   /** Hides secrets in an error before anyone sees it. */
   scrub(error: unknown): unknown;
   /** Split raw harmony found in the answer's text. */
@@ -71,6 +75,7 @@ const CALLER_LEFT = Object.freeze({ reason: "the caller stopped reading" });
 export class StreamedCompletion implements ChatStream {
   readonly #source: StreamSource;
   #truncation: Truncation | undefined;
+  #review: ((completion: ChatCompletion) => void) | undefined;
   #claimed = false;
   readonly #result: Promise<ChatCompletion>;
   #resolve!: (completion: ChatCompletion) => void;
@@ -97,6 +102,7 @@ export class StreamedCompletion implements ChatStream {
   constructor(source: StreamSource) {
     this.#source = source;
     this.#truncation = source.truncation;
+    this.#review = source.review;
     this.#result = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -252,8 +258,11 @@ export class StreamedCompletion implements ChatStream {
     }
     this.#opened = opened;
     if (opened.truncation) this.#truncation = opened.truncation;
+    if (opened.review) this.#review = opened.review;
     const contentType = opened.response.headers.get("content-type") ?? "";
-    if (contentType.includes("json") || contentType.startsWith("text/html")) {
+    const whole = this.#source.reader.readsWhole?.(contentType) ??
+      (contentType.includes("json") || contentType.startsWith("text/html"));
+    if (whole) {
       await this.#readWhole(opened, contentType);
       return;
     }
@@ -315,6 +324,11 @@ export class StreamedCompletion implements ChatStream {
   /** The body is over: complete, or cut before its end. */
   #end(decoder: StreamDecoder): void {
     this.#enqueue(decoder.flush());
+    // A last line without its line end may still hold an error.
+    if (decoder.failure) {
+      this.#fail(decoder.failure);
+      return;
+    }
     if (!decoder.end()) {
       this.#fail(
         new InvalidResponseError(
@@ -381,13 +395,15 @@ export class StreamedCompletion implements ChatStream {
 
   /** Adds what the client knows to an assembled completion. */
   #finish(completion: ChatCompletion): ChatCompletion {
-    return finishCompletion(completion, {
+    const finished = finishCompletion(completion, {
       startedAt: this.#startedAt,
       ...(this.#firstTokenAt === undefined
         ? {}
         : { firstTokenAt: this.#firstTokenAt }),
       endedAt: performance.now(),
     }, this.#truncation);
+    this.#review?.(finished);
+    return finished;
   }
 }
 

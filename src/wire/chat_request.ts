@@ -42,4 +42,6 @@ export interface ChatRequest extends ModelFields {
   stream: boolean;
   /** The server, when known: its traits decide some fields. */
   server?: ServerKind;
+  /** The context window the messages were fitted to. */
+  contextWindow?: number;
 }

@@ -1,0 +1,136 @@
+/**
+ * Decodes Ollama's native chat stream: NDJSON objects, each a piece of the
+ * answer, the last with `done: true`; a failure after the first bytes is a
+ * last line `{"error": "…"}` (the status stays 200).
+ *
+ * @module
+ */
+
+import { CompletionAccumulator } from "../../stream/accumulator.ts";
+import type { DecoderOptions, StreamDecoder } from "../../stream/decoder.ts";
+import { NdjsonParser } from "../../stream/ndjson.ts";
+import { errorInBody, excerpt } from "../../http/error_body.ts";
+import { GptOssError, InvalidResponseError } from "../../errors/mod.ts";
+import { HarmonyDeltaSplitter } from "../../harmony/deltas.ts";
+import type { StreamDelta } from "../../types.ts";
+import { deltaFromOllama, identityOf, OllamaAnswerState } from "./response.ts";
+
+/** Where an error sent inside a stream comes from. */
+const IN_STREAM = { status: 200, statusText: "error in stream" } as const;
+
+/** Decodes one stream; a failure ends it and is kept in {@link OllamaLineDecoder.failure}. */
+export class OllamaLineDecoder implements StreamDecoder {
+  readonly accumulator: CompletionAccumulator = new CompletionAccumulator();
+  readonly #parser: NdjsonParser;
+  readonly #state = new OllamaAnswerState();
+  readonly #harmony: HarmonyDeltaSplitter | undefined;
+  #pending: StreamDelta[] = [];
+  #done = false;
+  #failure: GptOssError | undefined;
+
+  /** @param options Whether to split raw harmony in the answer, and the longest line. */
+  constructor(options: Partial<DecoderOptions> = {}) {
+    this.#parser = new NdjsonParser(
+      (line) => this.#onLine(line),
+      options.maxEventLength,
+    );
+    if (options.splitHarmony !== false) {
+      this.#harmony = new HarmonyDeltaSplitter();
+    }
+  }
+
+  /** Whether the object with `done: true` arrived. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** The failure that ended the decoding, if one did. */
+  get failure(): GptOssError | undefined {
+    return this.#failure;
+  }
+
+  feed(text: string): StreamDelta[] {
+    this.#pending.length = 0;
+    if (this.#failure !== undefined || this.#done) return this.#pending;
+    this.#guard(() => this.#parser.feed(text));
+    return this.#pending;
+  }
+
+  /** @returns The deltas of a last line without its line end, and what the splitter held. */
+  flush(): StreamDelta[] {
+    this.#pending.length = 0;
+    if (this.#failure === undefined && !this.#done) {
+      this.#guard(() => this.#parser.end());
+    }
+    const held = this.#harmony?.flush();
+    if (held) this.#pass(held);
+    return [...this.#pending];
+  }
+
+  end(): boolean {
+    return this.#done;
+  }
+
+  #guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      if (!(error instanceof GptOssError)) throw error;
+      this.#failure = error;
+    }
+  }
+
+  #onLine(line: string): void {
+    if (this.#done) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new InvalidResponseError(
+        "A line of Ollama's stream is not JSON.",
+        excerpt(line),
+      );
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new InvalidResponseError(
+        "A line of Ollama's stream is not a JSON object.",
+        excerpt(line),
+      );
+    }
+    const record = value as Record<string, unknown>;
+    const error = errorInBody(record, line, IN_STREAM);
+    if (error) throw error;
+    this.accumulator.identify(identityOf(record));
+    const delta = deltaFromOllama(record, this.#state);
+    if (record.done === true) this.#done = true;
+    const splitter = this.#harmony;
+    if (!splitter) {
+      this.#pass(delta);
+      return;
+    }
+    // The end (finish, usage) goes last, after what the splitter held.
+    const { finishReason, usage, ...body } = delta;
+    if (body.content !== undefined) splitter.apply(body);
+    else if (body.reasoning !== undefined || body.toolCalls) {
+      const held = splitter.release();
+      if (held) this.#pass(held);
+    }
+    this.#pass(body);
+    if (this.#done) {
+      const rest = splitter.flush();
+      if (rest) this.#pass(rest);
+      this.#pass({
+        ...(finishReason !== undefined ? { finishReason } : {}),
+        ...(usage ? { usage } : {}),
+      });
+    }
+  }
+
+  #pass(delta: StreamDelta): void {
+    this.accumulator.add(delta);
+    if (
+      delta.content !== undefined || delta.reasoning !== undefined ||
+      delta.toolCalls || delta.finishReason !== undefined || delta.usage
+    ) this.#pending.push(delta);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Newline-delimited JSON, as Ollama's native API streams it
+ * (`application/x-ndjson`): one value per line, lines ended by LF (a CR
+ * before it is dropped), blank lines skipped. Only the splitting is done
+ * here; each line's text goes to the caller, who parses it.
+ *
+ * @module
+ */
+
+import { InvalidResponseError } from "../errors/mod.ts";
+
+/** Splits a stream of text into its lines. */
+export class NdjsonParser {
+  readonly #onLine: (line: string) => void;
+  readonly #maxLineLength: number;
+  #line = "";
+
+  /**
+   * @param onLine Called with each non-blank line, without its line end.
+   * @param maxLineLength The longest line kept in memory, in characters; a
+   * longer one throws {@link InvalidResponseError}.
+   */
+  constructor(onLine: (line: string) => void, maxLineLength = Infinity) {
+    this.#onLine = onLine;
+    this.#maxLineLength = maxLineLength;
+  }
+
+  /** @param chunk Decoded text, split anywhere. */
+  feed(chunk: string): void {
+    let start = 0;
+    let end = chunk.indexOf("\n");
+    while (end !== -1) {
+      const line = this.#line + chunk.slice(start, end);
+      this.#line = "";
+      this.#take(line);
+      start = end + 1;
+      end = chunk.indexOf("\n", start);
+    }
+    if (start < chunk.length) {
+      this.#line += chunk.slice(start);
+      if (this.#line.length > this.#maxLineLength) this.#tooLong(this.#line);
+    }
+  }
+
+  /**
+   * Ends the stream: a last line without its LF is still a line.
+   *
+   * @returns Whether that last line was there (the stream may have been cut in it).
+   */
+  end(): boolean {
+    const rest = this.#line;
+    this.#line = "";
+    if (rest.trim() === "") return false;
+    this.#take(rest);
+    return true;
+  }
+
+  #take(line: string): void {
+    if (line.length > this.#maxLineLength) this.#tooLong(line);
+    const text = line.endsWith("\r") ? line.slice(0, -1) : line;
+    if (text.trim() !== "") this.#onLine(text);
+  }
+
+  #tooLong(text: string): never {
+    throw new InvalidResponseError(
+      `A stream line is longer than ${this.#maxLineLength} characters; the stream was not read further. Raise maxResponseBytes if such lines are expected.`,
+      text.slice(0, 200),
+    );
+  }
+}
