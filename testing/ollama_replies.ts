@@ -23,10 +23,13 @@ import { tokenPieces } from "./replies.ts";
  * ```
  */
 export interface OllamaAnswerSpec {
+  /** The answer (`message.content`). */
   content?: string;
+  /** The reasoning (`message.thinking`). */
   reasoning?: string;
   /** Default `"gpt-oss:20b"`. */
   model?: string;
+  /** Tool calls, each whole, its arguments an object. */
   toolCalls?: { name: string; arguments: Record<string, unknown> }[];
   /** Default `"stop"`. */
   doneReason?: string;
