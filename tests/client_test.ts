@@ -109,6 +109,9 @@ Deno.test("generateResponse() sends the model, messages and sampling fields, ove
   // A call's headers add to the client's, they do not replace them.
   assert.equal(second.headers["x-team"], "blue");
   assert.equal(second.headers.authorization, "Bearer sk-test-key");
+  // And a call's header of the same name wins.
+  await client.generateResponse(ask, { headers: { "x-team": "red" } });
+  assert.equal(server.requests.at(-1)!.headers["x-team"], "red");
 });
 
 Deno.test("generateResponse() discovers the model once when there is only one", async () => {

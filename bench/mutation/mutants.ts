@@ -43,8 +43,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "http: one retry too many",
     file: "src/http/request.ts",
-    from: "if (retry >= maxRetries || !isRetryable(failure)) throw failure;",
-    to: "if (retry > maxRetries || !isRetryable(failure)) throw failure;",
+    from: "const again = retry < maxRetries && isRetryable(failure);",
+    to: "const again = retry <= maxRetries && isRetryable(failure);",
   },
   {
     name: "http: body size unchecked",
@@ -251,11 +251,16 @@ export const MUTANTS: readonly Mutant[] = [
     to: "r.model.sampling.temperature = v as number;",
   },
   {
-    name: "options: a call's headers replace the client's",
-    file: "src/options/resolve.ts",
-    from:
-      "r.transport.headers = { ...r.transport.headers, ...checkHeaders(f, v) };",
-    to: "r.transport.headers = checkHeaders(f, v);",
+    name: "http: the client's headers win over a call's",
+    file: "src/http/request.ts",
+    from: "    ...context.headers,\n    ...request.headers,\n",
+    to: "    ...request.headers,\n    ...context.headers,\n",
+  },
+  {
+    name: "config: the configured headers not sent",
+    file: "src/options/client_config.ts",
+    from: "const headers = { ...defaults.transport.headers };",
+    to: "const headers: Record<string, string> = {};",
   },
   {
     name: "config: the API key not sent",
@@ -278,7 +283,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "server: auto window ignores the server",
     file: "src/server/server_state.ts",
-    from: "if (info.contextLength !== undefined) return info.contextLength;",
+    from: "    if (told !== undefined) return told;",
     to: "",
   },
   {
@@ -292,6 +297,55 @@ export const MUTANTS: readonly Mutant[] = [
     file: "src/stream/streamed_completion.ts",
     from: 'if (fired instanceof AbortError && this.#state === "reading") {',
     to: "if (false) {",
+  },
+  // servers as they behave (issue 14)
+  {
+    name: "harmony path: analysis kept before the last final",
+    file: "src/harmony/from_chat.ts",
+    from: 'if (group[j].channel === "analysis") group.splice(j, 1);',
+    to: "",
+  },
+  {
+    name: "harmony path: instructions never folded",
+    file: "src/harmony/from_chat.ts",
+    from: 'const folded = request.layout === "folded-instructions";',
+    to: "const folded = false;",
+  },
+  {
+    name: "vllm version: 0.23 still separate",
+    file: "src/server/vllm_version.ts",
+    from: "  if (minor >= 23) {",
+    to: "  if (minor >= 24) {",
+  },
+  {
+    name: "server truncation: any shortfall is a cut",
+    file: "src/context/server_truncation.ts",
+    from: "? serverTokens < 0.9 * sent.tokens - 16",
+    to: "? serverTokens < sent.tokens",
+  },
+  {
+    name: "ollama: no window sent",
+    file: "src/api/ollama/request_body.ts",
+    from: "    options.num_ctx = request.contextWindow;",
+    to: "",
+  },
+  {
+    name: "ollama: thinking is content",
+    file: "src/api/ollama/response.ts",
+    from: "const reasoning = text(message.thinking);",
+    to: "const reasoning = undefined;",
+  },
+  {
+    name: "tool calls: names taken as sent",
+    file: "src/helpers/parse_tool_calls.ts",
+    from: "      : meantName(parsed.name);",
+    to: "      : parsed.name;",
+  },
+  {
+    name: "retry: a parse failure not sampled again",
+    file: "src/http/request.ts",
+    from: "        isOutputParseFailure(failure);",
+    to: "        false;",
   },
   // cli
   {
