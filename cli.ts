@@ -54,9 +54,7 @@ export async function main(args: string[]): Promise<number> {
   let baseUrl = "http://localhost:8000";
   const fail = (error: unknown): number => {
     const failure = describeFailure(error, baseUrl);
-    term.err(
-      `error: ${failure.message}\n${failure.usage ? `\n${USAGE}\n` : ""}`,
-    );
+    term.err(`error: ${failure.message}\n`);
     return failure.code;
   };
 

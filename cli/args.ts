@@ -70,6 +70,78 @@ export interface CliOptions {
   question: string;
 }
 
+/** The flags, for suggestions. */
+const FLAGS = [
+  "--url",
+  "--model",
+  "--system",
+  "--temperature",
+  "--max-tokens",
+  "--context",
+  "--timeout",
+  "--effort",
+  "--api",
+  "--reasoning",
+  "--no-stream",
+  "--json",
+  "--stats",
+  "--chat",
+  "--exact",
+  "--count",
+  "--mock",
+  "--port",
+  "--help",
+  "--version",
+];
+
+/** The edit distance of two short words. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(
+        row[j] + 1,
+        next[j - 1] + 1,
+        row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** @returns The known flag nearest to a mistyped one, if one is near. */
+export function nearestFlag(flag: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const known of FLAGS) {
+    const d = distance(flag, known);
+    if (d < bestDistance) [best, bestDistance] = [known, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(flag.length / 4))
+    ? best
+    : undefined;
+}
+
+/** `parseArgs`'s error text, in the command line's words. */
+function parserProblem(message: string): string {
+  const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+  if (unknown) {
+    const near = nearestFlag(unknown);
+    return `unknown flag ${unknown}${near ? `; did you mean ${near}?` : ""}`;
+  }
+  const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(
+    message,
+  )?.[1];
+  if (missing) return `${missing} needs a value`;
+  const boolean = /Option '(--[\w-]+)' does not take an argument/.exec(
+    message,
+  )?.[1];
+  if (boolean) return `${boolean} takes no value`;
+  return message;
+}
+
 function number(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -128,7 +200,7 @@ export function parseCommandLine(args: string[]): CliOptions {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(parserProblem((error as Error).message));
   }
   const { values: v, positionals } = parsed;
   const context = v.context === undefined

@@ -23,8 +23,6 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 export interface Failure {
   message: string;
   code: number;
-  /** Print the usage after the message. */
-  usage?: boolean;
 }
 
 /**
@@ -34,10 +32,13 @@ export interface Failure {
  */
 export function describeFailure(error: unknown, baseUrl: string): Failure {
   if (error instanceof UsageError) {
-    return { message: error.message, code: EXIT.usage, usage: true };
+    return { message: seeHelp(error.message), code: EXIT.usage };
   }
-  if (error instanceof ConfigError || error instanceof InvalidMessageError) {
-    return { message: error.message, code: EXIT.usage, usage: true };
+  if (error instanceof ConfigError) {
+    return { message: inFlags(error), code: EXIT.usage };
+  }
+  if (error instanceof InvalidMessageError) {
+    return { message: error.message, code: EXIT.usage };
   }
   if (isPermissionError(error)) {
     const { host } = new URL(baseUrl);
@@ -64,4 +65,40 @@ export function describeFailure(error: unknown, baseUrl: string): Failure {
     message: error instanceof Error ? error.message : String(error),
     code: EXIT.failed,
   };
+}
+
+/** The library's option names, and the flag (or variable) that sets each. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  baseUrl: "--url",
+  model: "--model",
+  maxContextSize: "--context",
+  maxTokens: "--max-tokens",
+  temperature: "--temperature",
+  timeout: "--timeout",
+  reasoningEffort: "--effort",
+  api: "--api",
+  apiKey: "GPT_OSS_API_KEY",
+};
+
+/**
+ * A configuration mistake in the command line's words: the flags instead
+ * of the library's option names, and the fix where it is plain.
+ */
+function inFlags(error: ConfigError): string {
+  let message = error.message;
+  for (const [option, flag] of Object.entries(FLAG_OF)) {
+    message = message.replace(new RegExp(`\\b${option}\\b`, "g"), flag);
+  }
+  if (error.field === "baseUrl" && typeof error.value === "string") {
+    const value = error.value.trim();
+    if (value && !/^[a-z][\w+.-]*:\/\//i.test(value)) {
+      message += ` Try --url http://${value}`;
+    }
+  }
+  return seeHelp(message);
+}
+
+/** One line, pointing at the usage (as git and curl do). */
+function seeHelp(message: string): string {
+  return `${message.replace(/[.\s]+$/, "")} (see --help)`;
 }

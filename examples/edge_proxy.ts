@@ -121,5 +121,10 @@ if (import.meta.main) {
       ? { model: Deno.env.get("GPT_OSS_MODEL") }
       : {}),
   });
-  Deno.serve({ port: Number(Deno.env.get("PORT") ?? 8787) }, handler);
+  // This machine only, by default: the function holds the API key. Set
+  // BIND_ADDRESS=0.0.0.0 to let other machines in (behind your own auth).
+  Deno.serve({
+    hostname: Deno.env.get("BIND_ADDRESS") ?? "127.0.0.1",
+    port: Number(Deno.env.get("PORT") ?? 8787),
+  }, handler);
 }

@@ -134,7 +134,7 @@ Deno.test("cli.ts takes the server and model from the environment when --allow-e
   assert.equal(server.requests[0].headers.authorization, "Bearer k-123");
 });
 
-Deno.test("cli.ts exits 2 with the usage for a bad flag or value, 1 when the server fails", async () => {
+Deno.test("cli.ts exits 2 with one line for a bad flag or value, 1 when the server fails", async () => {
   for (
     const args of [
       ["--bogus", "x"],
@@ -147,9 +147,33 @@ Deno.test("cli.ts exits 2 with the usage for a bad flag or value, 1 when the ser
   ) {
     const run = await runDeno([net, "cli.ts", ...args]);
     assert.equal(run.code, 2, args.join(" "));
-    assert.match(run.stderr, /^error: .*\n\nUsage: gpt-oss/s, args.join(" "));
+    // One line, pointing at --help, not the whole usage.
+    assert.match(
+      run.stderr,
+      /^error: [^\n]* \(see --help\)\n$/,
+      args.join(" "),
+    );
     assert.equal(run.stdout, "");
   }
+  // In the command line's words, with the fix where it is plain.
+  const said = async (...args: string[]) =>
+    (await runDeno([net, "cli.ts", ...args, "x"])).stderr;
+  assert.equal(
+    await said("--temprature", "1"),
+    "error: unknown flag --temprature; did you mean --temperature? (see --help)\n",
+  );
+  assert.match(
+    await said("--context", "100"),
+    /^error: Invalid --max-tokens: 2048\. Expected a number below --context \(100\)/,
+  );
+  assert.match(
+    await said("--url", "localhost:8000"),
+    /^error: Invalid --url: "localhost:8000"\..* Try --url http:\/\/localhost:8000 \(see --help\)\n$/,
+  );
+  assert.equal(
+    await said("--json=1"),
+    "error: --json takes no value (see --help)\n",
+  );
   const url = `http://127.0.0.1:${closedPort()}`;
   const down = await runDeno([
     net,

@@ -386,7 +386,7 @@ Deno.test("generateResponse() stops waiting when the caller aborts", async () =>
   );
 });
 
-Deno.test("testConnection() answers true for a server, false (and logs why) for none", async () => {
+Deno.test("testConnection() answers true for a server, false (and logs why, at debug level) for none", async () => {
   await using server = await startMockServer();
   assert.equal(
     await new GptOssClient({ baseUrl: server.url }).testConnection(),
@@ -399,8 +399,15 @@ Deno.test("testConnection() answers true for a server, false (and logs why) for 
   });
   assert.equal(await down.testConnection(), false);
   assert.match(
-    logger.lines.find((l) => l.level === "warn")!.message,
+    logger.lines.find((l) =>
+      l.level === "debug" && /test failed/.test(l.message)
+    )!
+      .message,
     /Connection test failed: Cannot reach/,
+  );
+  assert.ok(
+    !logger.lines.some((l) => l.level === "warn"),
+    "no warning: the caller handles the answer",
   );
   server.enqueue({
     status: 401,

@@ -29,6 +29,7 @@ Deno.test("GptOssClient() applies the documented defaults", () => {
   assert.deepEqual(settings, {
     baseUrl: "http://localhost:8000",
     maxContextSize: 8192,
+    contextWindow: 8192,
     maxTokens: 2048,
     temperature: 0.7,
     timeout: { headers: 30000, idle: 30000 },

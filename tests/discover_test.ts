@@ -130,6 +130,7 @@ Deno.test('maxContextSize: "auto" uses the discovered window, and 8192 with a wa
       maxContextSize: "auto",
       maxTokens: 200,
     });
+    assert.equal(client.settings.contextWindow, undefined, "not known yet");
     // 1024 tokens of window, 200 for the answer: a long history is trimmed to ~824.
     const history = Array.from({ length: 40 }, (_, i) => ({
       role: (i % 2 ? "assistant" : "user") as "user" | "assistant",
@@ -141,6 +142,8 @@ Deno.test('maxContextSize: "auto" uses the discovered window, and 8192 with a wa
       "the history was trimmed to the server's window",
     );
     assert.equal(completion.truncation.budget, 824);
+    assert.equal(client.settings.maxContextSize, "auto");
+    assert.equal(client.settings.contextWindow, 1024, "the window in use");
     const stream = client.streamResponse(history);
     await stream.completion();
     assert.equal(stream.truncation?.budget, 824);
@@ -211,5 +214,57 @@ Deno.test("discover() honours maxRetries: a busy probe is tried again, or not wi
       server.requests.filter((r) => r.path === "/v1/models").length,
       1,
     );
+  }
+});
+
+Deno.test("discover() asks each server's route in the order the model list suggests, and stops at the first that answers", async () => {
+  // Ollama's model list says "library": /api/ps first, then /api/show.
+  {
+    await using server = await startMockServer({
+      models: ["gpt-oss:20b"],
+      ollama: { contextLength: 8192 },
+    });
+    const info = await new GptOssClient({ baseUrl: server.url }).discover();
+    assert.equal(info.server, "ollama");
+    assert.equal(info.contextLength, 8192);
+    assert.deepEqual(server.requests.map((r) => r.path), [
+      "/v1/models",
+      "/api/ps",
+      "/api/show",
+    ]);
+  }
+  // LM Studio's says "organization_owner": its own route only.
+  {
+    await using server = await serverWith({
+      "/v1/models": {
+        json: {
+          object: "list",
+          data: [{
+            id: "openai/gpt-oss-20b",
+            object: "model",
+            owned_by: "organization_owner",
+          }],
+        },
+      },
+      "/api/v0/models": await loadFixture("discovery_lmstudio_models.json"),
+    });
+    const info = await new GptOssClient({ baseUrl: server.url }).discover();
+    assert.equal(info.server, "lmstudio");
+    assert.deepEqual(server.requests.map((r) => r.path), [
+      "/v1/models",
+      "/api/v0/models",
+    ]);
+  }
+  // A list that names no server: each route once, in turn, then "unknown".
+  {
+    await using server = await startMockServer();
+    const info = await new GptOssClient({ baseUrl: server.url }).discover();
+    assert.equal(info.server, "unknown");
+    assert.deepEqual(server.requests.map((r) => r.path), [
+      "/v1/models",
+      "/props",
+      "/api/ps",
+      "/api/v0/models",
+    ]);
   }
 });

@@ -208,3 +208,33 @@ Deno.test({
     );
   },
 });
+
+Deno.test("the edge proxy run as a program listens on this machine only, unless BIND_ADDRESS says otherwise", async () => {
+  const run = async (env: Record<string, string>) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net", "--allow-env", "examples/edge_proxy.ts"],
+      cwd: new URL("..", import.meta.url),
+      env: { PORT: "0", NO_COLOR: "1", ...env },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream())
+      .getReader();
+    let text = "";
+    while (!/Listening on /.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    child.kill();
+    await reader.cancel();
+    await child.stdout.cancel();
+    await child.status;
+    return text;
+  };
+  assert.match(await run({}), /Listening on http:\/\/127\.0\.0\.1:\d+\//);
+  assert.match(
+    await run({ BIND_ADDRESS: "0.0.0.0" }),
+    /Listening on http:\/\/(0\.0\.0\.0|[\d.]+|localhost):\d+\//,
+  );
+});

@@ -171,3 +171,19 @@ Deno.test("errorFromBody() keeps a plain-text body whole in `body` and the first
   );
   assert.equal(page.serverMessage, "Bad Gateway");
 });
+
+Deno.test("an ApiError's message ends the server's sentence before the advice", () => {
+  const error = errorFromBody(
+    { status: 404 },
+    '{"error":{"message":"No route for /api/v1/models"}}',
+    { error: { message: "No route for /api/v1/models" } },
+  );
+  assert.match(
+    error.message,
+    /^The server answered 404: No route for \/api\/v1\/models\. Check the model name/,
+  );
+  const ended = errorFromBody({ status: 500 }, "", {
+    error: { message: "Out of memory." },
+  });
+  assert.match(ended.message, /Out of memory\. The server is busy/);
+});

@@ -47,20 +47,36 @@ Deno.test("generateObject() keeps the raw answer when it is not JSON or fails va
       e instanceof StructuredOutputError &&
       e.raw === "**Oslo** has 717,710 people." && /not JSON/.test(e.message),
   );
-  server.enqueue({ json: chatCompletionBody({ content: '{"name":"Oslo"}' }) });
+  // The schema is checked here too: not every server enforces it.
+  server.enqueue({ json: chatCompletionBody({ content: '{"nom":"Oslo"}' }) });
+  await assert.rejects(
+    generateObject(client, [{ role: "user", content: "?" }], { schema }),
+    (e: unknown) =>
+      e instanceof StructuredOutputError && e.raw === '{"nom":"Oslo"}' &&
+      /does not follow the schema \(\$ lacks the required property "name"; \$ lacks the required property "population"\)/
+        .test(e.message) &&
+      // strict: true was sent: the advice is not to send it.
+      !/with strict: true, or/.test(e.message) &&
+      /was asked to enforce the schema/.test(e.message),
+  );
+  server.enqueue({
+    json: chatCompletionBody({ content: '{"name":"Oslo","population":-3}' }),
+  });
   await assert.rejects(
     generateObject(client, [{ role: "user", content: "?" }], {
       schema,
+      strict: false,
       validate: (v) => {
-        if (typeof (v as { population?: unknown }).population !== "number") {
-          throw new Error("population is missing");
+        if ((v as { population: number }).population < 0) {
+          throw new Error("population is negative");
         }
         return v;
       },
     }),
     (e: unknown) =>
       e instanceof StructuredOutputError &&
-      /validation failed: population is missing/.test(e.message),
+      /validation failed: population is negative/.test(e.message) &&
+      /with strict: true, or a clearer prompt/.test(e.message),
   );
 });
 

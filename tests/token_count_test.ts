@@ -290,9 +290,14 @@ Deno.test("countTokens() falls back to the local tokenizer where the server cann
       estimate.promptTokens < exactTokens * 1.4,
     `${estimate.promptTokens} estimated for ${exactTokens}`,
   );
-  // Unknown server: both endpoints were tried and answered 404.
-  assert.ok(server.requests.some((r) => r.path === "/tokenize"));
-  assert.ok(server.requests.some((r) => r.path === "/apply-template"));
+  // A server discovery could not name: its routes were asked once each, in
+  // turn, and no counting endpoint after them.
+  assert.deepEqual(server.requests.map((r) => r.path), [
+    "/v1/models",
+    "/props",
+    "/api/ps",
+    "/api/v0/models",
+  ]);
 
   const exact = new GptOssClient({
     baseUrl: server.url,
@@ -311,26 +316,36 @@ Deno.test("countTokens() falls back to the local tokenizer where the server cann
 });
 
 Deno.test("countTokens() takes 404, 405 and 501 as no counting endpoint, and any other failure as a failure", async () => {
-  await using server = await startMockServer();
-  const client = new GptOssClient({ baseUrl: server.url, maxRetries: 0 });
   const ask = [{ role: "user" as const, content: "Hi" }];
-  for (const [tokenize, template] of [[405, 501], [501, 405], [404, 405]]) {
-    server.enqueue({ status: tokenize, json: { error: "no" } }, "/tokenize");
+  for (const kind of ["vllm", "llamacpp"] as const) {
+    await using server = await startMockServer();
+    const client = new GptOssClient({
+      baseUrl: server.url,
+      maxRetries: 0,
+      server: kind,
+    });
+    for (const status of [404, 405, 501]) {
+      for (
+        const path of [
+          "/v1/chat/completions/render",
+          "/tokenize",
+          "/apply-template",
+        ]
+      ) {
+        server.enqueue({ status, json: { error: "no" } }, path);
+      }
+      const count = await client.countTokens(ask);
+      assert.equal(count.source, "estimate", `${kind} ${status}`);
+    }
     server.enqueue(
-      { status: template, json: { error: "no" } },
-      "/apply-template",
+      { status: 500, json: { error: "tokenizer crashed" } },
+      kind === "vllm" ? "/v1/chat/completions/render" : "/apply-template",
     );
-    const count = await client.countTokens(ask);
-    assert.equal(count.source, "estimate", `${tokenize} ${template}`);
+    await assert.rejects(
+      client.countTokens(ask),
+      (error: unknown) => error instanceof ApiError && error.status === 500,
+    );
   }
-  server.enqueue(
-    { status: 500, json: { error: "tokenizer crashed" } },
-    "/tokenize",
-  );
-  await assert.rejects(
-    client.countTokens(ask),
-    (error: unknown) => error instanceof ApiError && error.status === 500,
-  );
 });
 
 Deno.test("countTokens() with local: true asks nothing", async () => {
@@ -346,20 +361,15 @@ Deno.test("countTokens() with local: true asks nothing", async () => {
   assert.equal(server.requests.length, 0);
 });
 
-Deno.test("countTokens() reads llama.cpp's text /tokenize answer as no chat count and goes on", async () => {
-  // An unknown server whose /tokenize is llama.cpp's: it answers the chat
-  // body with a token list and no `count`.
+Deno.test("countTokens() reads a /tokenize answer without a count (llama.cpp's shape) as no count, and counts locally", async () => {
+  // A server said to be vLLM whose /tokenize is llama.cpp's: a token list, no `count`.
   await using server = await startMockServer();
   server.enqueue({ json: { tokens: [1, 2] } }, "/tokenize");
-  server.enqueue({
-    json: { prompt: "<|start|>user<|message|>Hi<|end|><|start|>assistant" },
-  }, "/apply-template");
-  server.enqueue({
-    json: { tokens: [200006, 1428, 200008, 12194, 200007, 200006, 173781] },
-  }, "/tokenize");
-  const client = new GptOssClient({ baseUrl: server.url });
+  const client = new GptOssClient({ baseUrl: server.url, server: "vllm" });
   const count = await client.countTokens([{ role: "user", content: "Hi" }]);
-  assert.deepEqual(count, { promptTokens: 7, source: "llamacpp", exact: true });
+  assert.equal(count.source, "estimate");
+  assert.equal(count.exact, false);
+  assert.ok(server.requests.some((r) => r.path === "/tokenize"));
 });
 
 Deno.test("countTokens() reports a server failure instead of hiding it", async () => {

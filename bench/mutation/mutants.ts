@@ -351,8 +351,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "cli: a bad option exits 1",
     file: "cli/failure.ts",
-    from: "return { message: error.message, code: EXIT.usage, usage: true };",
-    to: "return { message: error.message, code: EXIT.failed, usage: true };",
+    from: "return { message: inFlags(error), code: EXIT.usage };",
+    to: "return { message: inFlags(error), code: EXIT.failed };",
   },
   {
     name: "cli: Ctrl-C exits 1",

@@ -82,8 +82,8 @@ export class GptOssClient {
 
   /**
    * Checks that the server answers `GET /v1/models`. It throws only for a
-   * wrong option; a server that fails is logged (at warn level) and gives
-   * `false`.
+   * wrong option; a server that fails gives `false`, and why is logged at
+   * debug level (the caller, who handles the answer, says what it means).
    *
    * @param options A signal and a timeout for the check.
    * @returns Whether the server answered with a model list.
@@ -106,7 +106,7 @@ export class GptOssClient {
       );
       return true;
     } catch (error) {
-      this.#config.http.logger.warn(
+      this.#config.http.logger.debug(
         `Connection test failed: ${
           error instanceof Error ? error.message : String(error)
         }`,

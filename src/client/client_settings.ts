@@ -36,6 +36,11 @@ export interface ClientSettings {
   hasApiKey: boolean;
   /** The context window in tokens, or "auto" (asked from the server on first use). */
   maxContextSize: number | "auto";
+  /**
+   * The window requests are fitted to: `maxContextSize`, or with "auto" the
+   * one the server told (absent until the first request or `discover()`).
+   */
+  contextWindow?: number;
   /** The default limit of generated tokens. */
   maxTokens: number;
   /** The default sampling temperature. */
@@ -63,7 +68,12 @@ export interface ClientSettings {
  */
 export function settingsOf(
   config: ClientConfig,
-  found: { model?: string | undefined; server?: ServerKind | undefined },
+  found: {
+    model?: string | undefined;
+    server?: ServerKind | undefined;
+    windowInUse?: number | undefined;
+    knownWindow?: number | undefined;
+  },
 ): ClientSettings {
   const { transport, model, policy } = config.defaults;
   return {
@@ -72,6 +82,7 @@ export function settingsOf(
     ...(found.server ? { server: found.server } : {}),
     hasApiKey: config.hasApiKey,
     maxContextSize: config.maxContextSize,
+    ...contextWindowOf(config.maxContextSize, found),
     maxTokens: model.sampling.maxTokens,
     temperature: model.sampling.temperature,
     timeout: { ...transport.timeout },
@@ -84,4 +95,13 @@ export function settingsOf(
     keepReasoning: policy.keepReasoning,
     keepFirstUserMessage: policy.keepFirstUserMessage,
   };
+}
+
+function contextWindowOf(
+  configured: number | "auto",
+  found: { windowInUse?: number | undefined; knownWindow?: number | undefined },
+): { contextWindow?: number } {
+  if (configured !== "auto") return { contextWindow: configured };
+  const window = found.windowInUse ?? found.knownWindow;
+  return window === undefined ? {} : { contextWindow: window };
 }

@@ -73,9 +73,9 @@ export class ApiError extends GptOssError {
    */
   constructor(details: ApiErrorDetails, options: GptOssErrorOptions = {}) {
     super(
-      `The server answered ${details.status}: ${details.serverMessage}${
-        adviceFor(details.status)
-      }`,
+      `The server answered ${details.status}: ${
+        sentence(details.serverMessage)
+      }${adviceFor(details.status)}`,
       options,
     );
     this.status = details.status;
@@ -89,6 +89,12 @@ export class ApiError extends GptOssError {
       this.retryAfterMs = details.retryAfterMs;
     }
   }
+}
+
+/** The server's message as a sentence, so that the advice after it reads apart. */
+function sentence(message: string): string {
+  const text = message.trim();
+  return /[.!?…)\]"']$/.test(text) ? text : `${text}.`;
 }
 
 function adviceFor(status: number): string {

@@ -27,12 +27,23 @@ export class StructuredOutputError extends GptOssError {
    *
    * @param raw The answer text.
    * @param problem What is wrong with it.
-   * @param options The parser's or validator's error as the cause.
+   * @param options The parser's or validator's error as the cause, and
+   * `strictSent` when the request already asked the server to enforce the
+   * schema (the advice is then not to).
    */
-  constructor(raw: string, problem: string, options: GptOssErrorOptions = {}) {
+  constructor(
+    raw: string,
+    problem: string,
+    options: GptOssErrorOptions & { strictSent?: boolean } = {},
+  ) {
+    const { strictSent, ...rest } = options;
     super(
-      `The answer is not the structured output asked for: ${problem}. The raw answer is in error.raw; a json_schema response format with strict: true, or a clearer prompt, helps.`,
-      options,
+      `The answer is not the structured output asked for: ${problem}. The raw answer is in error.raw; ${
+        strictSent
+          ? "the server was asked to enforce the schema (strict: true) and some do not; a clearer prompt, an example in it, or a lower temperature helps."
+          : "a json_schema response format with strict: true, or a clearer prompt, helps."
+      }`,
+      rest,
     );
     this.raw = raw;
   }

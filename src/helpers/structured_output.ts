@@ -12,6 +12,7 @@ import { checkClient } from "./tool_round.ts";
 import { REQUEST_KEYS, type RequestOptions } from "../options/options.ts";
 import type { ChatCompletion, ChatMessage } from "../types.ts";
 import type { JsonSchema } from "./json_schema.ts";
+import { schemaProblems } from "./schema_check.ts";
 
 /**
  * Options of {@link generateObject}: any request option, plus the schema.
@@ -48,14 +49,19 @@ const OBJECT_KEYS: KeyRegistry<ObjectOptions<unknown>> = {
 };
 
 /**
- * Asks for an answer that follows a JSON schema and parses it. A model that
- * wraps its JSON in a Markdown code fence is forgiven.
+ * Asks for an answer that follows a JSON schema, parses it and checks it
+ * against the schema (for the common keywords: `type`, `required`,
+ * `properties`, `additionalProperties`, `enum`, `const`, `items`, the
+ * bounds of numbers, strings and arrays, `pattern`, `anyOf`, `oneOf`,
+ * `allOf`; not `$ref` or `format`), then with `validate` if given. A model
+ * that wraps its JSON in a Markdown code fence is forgiven.
  *
  * @param client The client.
  * @param messages The conversation.
  * @param options The schema, an optional validator, and any request option.
  * @returns The parsed (and validated) object and the completion it came from.
- * @throws {StructuredOutputError} With the raw answer, when it is not JSON or the validator rejects it.
+ * @throws {StructuredOutputError} With the raw answer, when it is not JSON,
+ * does not follow the schema, or the validator rejects it.
  *
  * @example Getting a typed object back
  * ```ts
@@ -98,7 +104,16 @@ export async function generateObject<T = unknown>(
     },
   });
   const raw = completion.choices[0].message.content ?? "";
-  const value = parseJsonAnswer(raw);
+  const value = parseJsonAnswer(raw, strict);
+  // What the schema says is checked here too: not every server enforces it.
+  const problems = schemaProblems(value, schema);
+  if (problems.length) {
+    throw new StructuredOutputError(
+      raw,
+      `it does not follow the schema (${problems.join("; ")})`,
+      { strictSent: strict },
+    );
+  }
   if (!validate) return { object: value as T, completion };
   try {
     return { object: validate(value), completion };
@@ -106,9 +121,7 @@ export async function generateObject<T = unknown>(
     throw new StructuredOutputError(
       raw,
       `validation failed: ${(cause as Error)?.message ?? cause}`,
-      {
-        cause,
-      },
+      { cause, strictSent: strict },
     );
   }
 }
@@ -117,14 +130,15 @@ export async function generateObject<T = unknown>(
  * Parses an answer that should be JSON, allowing a Markdown code fence around it.
  *
  * @param raw The answer text.
+ * @param strictSent Whether the request asked the server to enforce a schema.
  * @returns The parsed value.
  * @throws {StructuredOutputError} When it is not JSON.
  */
-export function parseJsonAnswer(raw: string): unknown {
+export function parseJsonAnswer(raw: string, strictSent = false): unknown {
   const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n\s*```\s*$/i.exec(raw);
   const text = fenced ? fenced[1] : raw;
   if (text.trim() === "") {
-    throw new StructuredOutputError(raw, "the answer is empty");
+    throw new StructuredOutputError(raw, "the answer is empty", { strictSent });
   }
   try {
     return JSON.parse(text);
@@ -132,7 +146,7 @@ export function parseJsonAnswer(raw: string): unknown {
     throw new StructuredOutputError(
       raw,
       `it is not JSON (${(cause as Error).message})`,
-      { cause },
+      { cause, strictSent },
     );
   }
 }

@@ -18,7 +18,13 @@ export interface ServerAddress {
   username?: string;
   /** A password embedded in the URL, moved out of it: a secret. */
   password?: string;
+  /** The endpoint path a pasted URL ended with, taken off (`/v1/chat/completions`). */
+  endpoint?: string;
 }
+
+/** Endpoint paths a pasted base URL may end with: the client adds them itself. */
+const ENDPOINT =
+  /(?:\/v1)?\/(?:chat\/completions|completions|responses|models)$|\/api\/(?:chat|generate)$/;
 
 /**
  * @param baseUrl The caller's base URL.
@@ -54,13 +60,17 @@ export function parseBaseUrl(baseUrl: unknown): ServerAddress {
   const password = decodeCredential(url.password, shown, accepted);
   url.username = "";
   url.password = "";
-  const path = url.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
+  let path = url.pathname.replace(/\/+$/, "");
+  const endpoint = ENDPOINT.exec(path)?.[0];
+  if (endpoint) path = path.slice(0, -endpoint.length);
+  path = path.replace(/\/v1$/, "");
   const root = `${url.origin}${path}`;
   return {
     root,
     display: root,
     ...(username ? { username } : {}),
     ...(password ? { password } : {}),
+    ...(endpoint ? { endpoint } : {}),
   };
 }
 

@@ -92,6 +92,11 @@ export function resolveClientConfig(config: GptOssConfig): ClientConfig {
   if (config.fetch !== undefined && typeof config.fetch !== "function") {
     throw new ConfigError("fetch", config.fetch, "a fetch function");
   }
+  if (address.endpoint) {
+    logger.warn(
+      `baseUrl ends in ${address.endpoint}, an endpoint: using ${address.display}, the server's address (the client adds each endpoint's path itself).`,
+    );
+  }
   if (apiKey && address.root.startsWith("http:") && !isLoopback(address.root)) {
     logger.warn(
       `The API key will be sent over plain HTTP to ${address.display}; anyone on the network can read it. Use https, or a server on this machine.`,

@@ -1,10 +1,11 @@
 /**
  * Finds out which server answers and the context window its model runs
  * with, in a few cheap requests: `GET /v1/models` first (vLLM says all there
- * but its version, `GET /version`);
- * then, at once, llama.cpp's `/props`, Ollama's `/api/ps` and LM Studio's
- * `/api/v0/models`; Ollama's `/api/show` last, when the model is not loaded.
- * A server that answers none of them is "unknown", not an error; only a
+ * but its version, `GET /version`; `owned_by` names llama.cpp, Ollama's
+ * "library" and LM Studio's "organization_owner"), then each server's own
+ * route in the order that suggests (llama.cpp's `/props`, Ollama's
+ * `/api/ps` and `/api/show`, LM Studio's `/api/v0/models`), stopping at the
+ * first that answers as its server. A server that answers none of them is "unknown", not an error; only a
  * server that cannot be reached at all is.
  *
  * @module
@@ -13,6 +14,7 @@
 import { AbortError, ConnectionError, TimeoutError } from "../errors/mod.ts";
 import { callServer, type ServerCall } from "../http/request.ts";
 import { type ModelInfo, readModelList } from "./models.ts";
+import type { ServerKind } from "../wire/servers.ts";
 import {
   isLlamaCppProps,
   llamaCppContext,
@@ -69,37 +71,53 @@ export async function discoverServer(
       vllmContext(models, model),
     );
   }
-
-  const [props, ps, lmStudio] = await Promise.all([
-    probe("/props"),
-    hint === "llamacpp" ? undefined : probe("/api/ps"),
-    hint === "llamacpp" ? undefined : probe("/api/v0/models"),
-  ]);
-  if (hint === "llamacpp" || isLlamaCppProps(props)) {
-    return withContext({ ...base, server: "llamacpp" }, llamaCppContext(props));
-  }
-  const ollama = ollamaLoadedContext(ps, model);
-  if (ollama.isOllama) {
-    const info: ServerInfo = withContext(
-      { ...base, server: "ollama" },
-      ollama.contextLength,
-    );
-    if (model !== undefined) {
-      const max = ollamaMaxContext(await probe("/api/show", { model }));
-      if (max) info.maxContextLength = max;
-    }
-    return info;
-  }
-  const studio = lmStudioContext(lmStudio, model);
-  if (studio.isLmStudio) {
-    const info: ServerInfo = withContext(
-      { ...base, server: "lmstudio" },
-      studio.contextLength,
-    );
-    if (studio.maxContextLength) {
-      info.maxContextLength = studio.maxContextLength;
-    }
-    return info;
+  // Each server's own route, in the order the model list suggests, until
+  // one answers as that server: no route is asked that need not be.
+  const tries: Record<
+    Exclude<ServerKind, "vllm">,
+    () => Promise<ServerInfo | undefined>
+  > = {
+    llamacpp: async () => {
+      const props = await probe("/props");
+      return hint === "llamacpp" || isLlamaCppProps(props)
+        ? withContext({ ...base, server: "llamacpp" }, llamaCppContext(props))
+        : undefined;
+    },
+    ollama: async () => {
+      const ollama = ollamaLoadedContext(await probe("/api/ps"), model);
+      if (!ollama.isOllama) return undefined;
+      const info = withContext(
+        { ...base, server: "ollama" },
+        ollama.contextLength,
+      );
+      if (model !== undefined) {
+        const max = ollamaMaxContext(await probe("/api/show", { model }));
+        if (max) info.maxContextLength = max;
+      }
+      return info;
+    },
+    lmstudio: async () => {
+      const studio = lmStudioContext(await probe("/api/v0/models"), model);
+      if (!studio.isLmStudio) return undefined;
+      const info = withContext(
+        { ...base, server: "lmstudio" },
+        studio.contextLength,
+      );
+      if (studio.maxContextLength) {
+        info.maxContextLength = studio.maxContextLength;
+      }
+      return info;
+    },
+  };
+  const order: Exclude<ServerKind, "vllm">[] = [
+    "llamacpp",
+    "ollama",
+    "lmstudio",
+  ];
+  if (hint) order.unshift(...order.splice(order.indexOf(hint), 1));
+  for (const server of order) {
+    const info = await tries[server]();
+    if (info) return info;
   }
   return withContext(
     { ...base, server: "unknown" },

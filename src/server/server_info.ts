@@ -57,6 +57,9 @@ export function serverFromModels(
   const owners = new Set(models.map((m) => m.owned_by));
   if (owners.has("vllm")) return "vllm";
   if (owners.has("llamacpp")) return "llamacpp";
+  // Hints, not proof: a route of the server's own confirms them.
+  if (owners.has("library")) return "ollama";
+  if (owners.has("organization_owner")) return "lmstudio";
   return undefined;
 }
 

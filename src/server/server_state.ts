@@ -48,6 +48,7 @@ export class ServerState {
   #answeredSinceLookup = false;
   /** Ollama's window, told after discovery (once the model was loaded). */
   #toldLater: number | undefined;
+  #windowInUse: number | undefined;
 
   /** @param options The client's HTTP context, address, logger and configured values. */
   constructor(options: ServerStateOptions) {
@@ -199,6 +200,17 @@ export class ServerState {
     setsWindow = false,
   ): Promise<number> {
     if (configured !== "auto") return configured;
+    const window = await this.#autoWindow(signal, setsWindow);
+    this.#windowInUse = window;
+    return window;
+  }
+
+  /** The window last used for an "auto" request, if any. */
+  get windowInUse(): number | undefined {
+    return this.#windowInUse;
+  }
+
+  async #autoWindow(signal: AbortSignal | undefined, setsWindow: boolean) {
     const info = await this.discover(
       this.#options.timeouts,
       this.#options.maxRetries,

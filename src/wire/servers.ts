@@ -95,7 +95,8 @@ export const SERVER_TRAITS: Readonly<
   unknown: {
     effortFields: ["reasoning_effort", "chat_template_kwargs"],
     reasoningFields: ["reasoning", "reasoning_content"],
-    counting: ["vllm", "llamacpp"],
+    // A server discovery could not name has shown no counting endpoint.
+    counting: [],
     renderer: "template",
   },
 });
