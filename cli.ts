@@ -22,13 +22,14 @@
  * @module
  */
 
-import { GptOssClient, VERSION } from "./mod.ts";
+import { GptOssClient, GptOssError, VERSION } from "./mod.ts";
 import { parseCommandLine, USAGE, UsageError } from "./cli/args.ts";
 import { runChat } from "./cli/chat.ts";
 import { clientConfig } from "./cli/config.ts";
 import { missingNetPermission } from "./cli/environment.ts";
 import { describeFailure, EXIT } from "./cli/failure.ts";
 import { Interrupts } from "./cli/interrupts.ts";
+import { runMock } from "./cli/mock.ts";
 import { runOneShot } from "./cli/one_shot.ts";
 import { readAllStdin, stdinLines } from "./cli/stdin.ts";
 import { Terminal } from "./cli/terminal.ts";
@@ -52,9 +53,20 @@ import { Terminal } from "./cli/terminal.ts";
 export async function main(args: string[]): Promise<number> {
   const term = new Terminal();
   let baseUrl = "http://localhost:8000";
+  let json = false;
   const fail = (error: unknown): number => {
     const failure = describeFailure(error, baseUrl);
-    term.err(`error: ${failure.message}\n`);
+    if (json) {
+      // Under --json the failure is JSON too, where the answer would be.
+      const details = error instanceof GptOssError ? error.toJSON() : {};
+      term.out(
+        `${
+          JSON.stringify({
+            error: { ...details, message: failure.message, exitCode: failure.code },
+          }, null, 2)
+        }\n`,
+      );
+    } else term.err(`error: ${failure.message}\n`);
     return failure.code;
   };
 
@@ -62,6 +74,7 @@ export async function main(args: string[]): Promise<number> {
   let options;
   try {
     options = parseCommandLine(args);
+    json = options.json;
     if (options.help) {
       term.out(`${USAGE}\n`);
       return EXIT.ok;
@@ -70,7 +83,15 @@ export async function main(args: string[]): Promise<number> {
       term.out(`gpt-oss ${VERSION}\n`);
       return EXIT.ok;
     }
-    client = new GptOssClient(await clientConfig(options));
+    if (options.mock) {
+      let stop!: () => void;
+      const stopped = new Promise<void>((resolve) => stop = resolve);
+      using _ = new Interrupts(() => stop());
+      return await runMock(options.port, term, stopped);
+    }
+    client = new GptOssClient(
+      await clientConfig(options, (line) => term.note(line)),
+    );
     baseUrl = client.settings.baseUrl;
   } catch (error) {
     return fail(error);

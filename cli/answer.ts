@@ -35,6 +35,8 @@ export async function showAnswer(
   options: AnswerOptions,
 ): Promise<ChatCompletion> {
   const completion = await answer(client, messages, request, term, options);
+  const note = truncationNote(completion);
+  if (note) term.err(term.dim(`${note}\n`));
   const cut = completion.serverTruncated;
   if (cut) {
     // Which server it is decides the advice: ask once, if not known yet.
@@ -59,7 +61,11 @@ async function answer(
       const completion = await client.generateResponse(messages, request);
       const { content, reasoning } = completion.choices[0].message;
       if (options.showReasoning && reasoning) {
-        term.err(term.dim(`${reasoning}\n`));
+        term.err(
+          term.fancy
+            ? term.dim(`${reasoning}\n`)
+            : `reasoning: ${reasoning}\nanswer: `,
+        );
       }
       term.out(`${content ?? ""}\n`);
       return completion;
@@ -67,15 +73,28 @@ async function answer(
     const stream = client.streamResponse(messages, request);
     let inReasoning = false;
     let wroteContent = false;
+    let thinkingSince: number | undefined;
     try {
       for await (const delta of stream) {
+        if (!options.showReasoning && delta.reasoning && !wroteContent) {
+          // The reasoning is hidden: say that the model thinks, and how long.
+          if (thinkingSince === undefined) {
+            thinkingSince = Date.now();
+            const since = thinkingSince;
+            term.spinnerLabel(() =>
+              `thinking… ${Math.floor((Date.now() - since) / 1000)} s`
+            );
+          }
+        }
         if (options.showReasoning && delta.reasoning) {
+          // Without colour, labels tell the reasoning from the answer.
+          if (!inReasoning && !term.fancy) term.err("reasoning: ");
           term.err(term.dim(delta.reasoning));
           inReasoning = true;
         }
         if (delta.content) {
           if (inReasoning) {
-            term.err("\n");
+            term.err(term.fancy ? "\n" : "\nanswer: ");
             inReasoning = false;
           }
           term.out(delta.content);
@@ -90,4 +109,36 @@ async function answer(
   } finally {
     term.stopSpinner();
   }
+}
+
+/**
+ * What the client left out to fit the context window, in one line, or
+ * `undefined` when it sent everything.
+ */
+export function truncationNote(completion: ChatCompletion): string | undefined {
+  const truncation = completion.truncation;
+  if (!truncation) return undefined;
+  const { dropped, shortened, budget } = truncation;
+  const parts: string[] = [];
+  if (dropped.length) {
+    parts.push(
+      `dropped ${dropped.length} earlier message${
+        dropped.length > 1 ? "s" : ""
+      }`,
+    );
+  }
+  if (shortened.length) {
+    const characters = shortened.reduce((n, s) => n + s.removedCharacters, 0);
+    parts.push(
+      `shortened ${
+        shortened.length > 1
+          ? `${shortened.length} messages`
+          : "the longest message"
+      } (${characters} characters of the middle left out)`,
+    );
+  }
+  if (parts.length === 0) return undefined;
+  return `note: ${
+    parts.join(" and ")
+  } to fit the context window (${budget} tokens for the prompt); a bigger --context helps if the server allows it`;
 }

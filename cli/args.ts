@@ -32,6 +32,7 @@ Options:
   --chat                 a conversation: /reset, /system TEXT, /effort LEVEL, /save FILE, /exit
   --exact                count tokens with GPT-OSS's own tokenizer (o200k_harmony)
   --count                print the prompt's tokens instead of sending it
+  --mock                 run the built-in mock server and print its URL (--port N to choose one)
   --help, --version
 
 Environment (read with --allow-env; flags win): GPT_OSS_BASE_URL, GPT_OSS_MODEL, GPT_OSS_API_KEY.
@@ -64,6 +65,8 @@ export interface CliOptions {
   chat: boolean;
   exact: boolean;
   count: boolean;
+  mock: boolean;
+  port?: number;
   help: boolean;
   version: boolean;
   /** The positional arguments, joined: the question. */
@@ -195,6 +198,8 @@ export function parseCommandLine(args: string[]): CliOptions {
         chat: { type: "boolean", default: false },
         exact: { type: "boolean", default: false },
         count: { type: "boolean", default: false },
+        mock: { type: "boolean", default: false },
+        port: { type: "string" },
         help: { type: "boolean", default: false },
         version: { type: "boolean", default: false },
       },
@@ -226,6 +231,7 @@ export function parseCommandLine(args: string[]): CliOptions {
     chat: v.chat,
     exact: v.exact,
     count: v.count,
+    mock: v.mock,
     help: v.help,
     version: v.version,
     question: positionals.join(" "),
@@ -241,6 +247,15 @@ export function parseCommandLine(args: string[]): CliOptions {
   const timeout = number("--timeout", v.timeout);
   if (timeout !== undefined) options.timeout = timeout;
   if (effort) options.effort = effort;
+  const port = number("--port", v.port);
+  if (port !== undefined) {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new UsageError(
+        `--port takes a port number (0 to 65535), not ${port}.`,
+      );
+    }
+    options.port = port;
+  }
   const api = oneOf("--api", v.api, ["chat", "ollama"] as const);
   if (api) options.api = api;
   if (options.chat && (options.json || options.count)) {

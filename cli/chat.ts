@@ -17,22 +17,24 @@ import { showAnswer } from "./answer.ts";
 import { isPermissionError } from "./environment.ts";
 import { describeFailure, EXIT } from "./failure.ts";
 import type { Interrupts } from "./interrupts.ts";
-import { contextSize, waitingFor } from "./one_shot.ts";
+import { contextSize, timeDiscovery, waitingFor } from "./one_shot.ts";
 import { statsLine } from "./stats_line.ts";
 import type { Terminal } from "./terminal.ts";
 
 const HELP = `Commands:
   /reset          forget the conversation (the system prompt stays)
   /system TEXT    set the system prompt ("/system" alone removes it)
-  /effort LEVEL   reasoning effort from now on: low, medium or high
+  /effort LEVEL   reasoning effort from now on: low, medium or high ("/effort" shows it)
   /save FILE      write the conversation to FILE as JSON (needs --allow-write)
-  /exit           leave (also Ctrl-D; Ctrl-C stops an answer, or leaves at the prompt)`;
+  /exit           leave (also /quit, /bye, exit, Ctrl-D; Ctrl-C stops an answer, or leaves at the prompt)`;
 
 /** The state of one conversation. */
 interface Conversation {
   system?: string;
   effort?: ReasoningEffort;
   history: ChatMessage[];
+  /** The time finding the server took, for the first stats line. */
+  discoveryMs?: number;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function runChat(
     ...(options.effort ? { effort: options.effort } : {}),
   };
   let failed = false;
+  let statsStarted = false;
   if (interactive) {
     term.err(
       term.dim(
@@ -80,10 +83,17 @@ export async function runChat(
     }
     const line = next.value.trim();
     if (!line) continue;
+    // What people type to leave, as ollama run takes it: not sent to the model.
+    if (/^(exit|quit|bye)$/i.test(line)) return failed ? EXIT.failed : EXIT.ok;
     if (line.startsWith("/")) {
       const exit = await command(line, chat, term);
       if (exit) return failed ? EXIT.failed : EXIT.ok;
       continue;
+    }
+    if (options.stats && chat.history.length === 0 && !statsStarted) {
+      statsStarted = true;
+      const ms = await timeDiscovery(client);
+      if (ms !== undefined) chat.discoveryMs = ms;
     }
     const ok = await turn(client, options, chat, line, term, interrupts);
     if (!ok) failed = true;
@@ -129,17 +139,18 @@ async function turn(
     });
     const dropped = completion.truncation?.dropped ?? [];
     if (dropped.length) {
-      // The library fitted the request; the history follows, so it stays bounded.
+      // The library fitted the request (and showAnswer said so); the
+      // history follows, so it stays bounded.
       const gone = new Set(dropped);
       chat.history = chat.history.filter((m) => !gone.has(m));
-      term.err(term.dim(
-        `(dropped ${dropped.length} earlier message${
-          dropped.length > 1 ? "s" : ""
-        } to fit the context window)\n`,
-      ));
     }
     if (options.stats) {
-      term.err(`${statsLine(completion, await contextSize(client))}\n`);
+      term.err(
+        `${
+          statsLine(completion, await contextSize(client), chat.discoveryMs)
+        }\n`,
+      );
+      delete chat.discoveryMs;
     }
     return true;
   } catch (error) {
@@ -173,6 +184,7 @@ async function command(
   switch (name) {
     case "/exit":
     case "/quit":
+    case "/bye":
       return true;
     case "/help":
       term.err(`${HELP}\n`);
@@ -189,6 +201,14 @@ async function command(
       );
       return false;
     case "/effort":
+      if (!arg) {
+        term.err(term.dim(
+          `(reasoning effort ${
+            chat.effort ?? "as the server sets it (medium)"
+          }; /effort low, medium or high changes it)\n`,
+        ));
+        return false;
+      }
       if (arg !== "low" && arg !== "medium" && arg !== "high") {
         term.err(
           `error: /effort takes low, medium or high, not ${

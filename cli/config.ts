@@ -5,15 +5,19 @@
  * @module
  */
 
-import { createConsoleLogger, type GptOssConfig, type Logger } from "../mod.ts";
+import type { GptOssConfig, Logger } from "../mod.ts";
 import type { CliOptions } from "./args.ts";
 import { envVar } from "./environment.ts";
+import { flagWords } from "./failure.ts";
 
 /**
  * @param options The parsed flags.
  * @returns The configuration for `new GptOssClient`.
  */
-export async function clientConfig(options: CliOptions): Promise<GptOssConfig> {
+export async function clientConfig(
+  options: CliOptions,
+  write: (line: string) => void = (line) => console.error(line.trimEnd()),
+): Promise<GptOssConfig> {
   const config: GptOssConfig = {};
   const url = options.url ?? envVar("GPT_OSS_BASE_URL");
   if (url) config.baseUrl = url;
@@ -29,7 +33,7 @@ export async function clientConfig(options: CliOptions): Promise<GptOssConfig> {
   if (options.timeout !== undefined) config.timeout = options.timeout;
   if (options.effort) config.reasoningEffort = options.effort;
   if (options.api) config.api = options.api;
-  config.logger = cliLogger();
+  config.logger = cliLogger(write);
   if (options.exact) {
     // Loaded only when asked: 2.4 MB of token ranks.
     config.tokenizer = (await import("../tokenizer/mod.ts")).gptOssTokenizer;
@@ -38,17 +42,19 @@ export async function clientConfig(options: CliOptions): Promise<GptOssConfig> {
 }
 
 /**
- * The console logger, warnings and errors, but for the warning of a prompt
- * the server cut: the command line says that itself, after the answer
- * (answer.ts), in its own words.
+ * Warnings and errors, one line each on stderr through the terminal (which
+ * clears the spinner first); not the warning of a prompt the server cut,
+ * which the command line says itself after the answer (answer.ts).
  */
-function cliLogger(): Logger {
-  const base = createConsoleLogger("warn");
+function cliLogger(write: (line: string) => void): Logger {
+  const line = (message: string) => write(`warning: ${flagWords(message)}\n`);
   return {
-    ...base,
+    debug: () => {},
+    info: () => {},
     warn: (message, data) => {
       if (data && "serverTokens" in data) return;
-      base.warn(message, data);
+      line(message);
     },
+    error: (message) => write(`error: ${flagWords(message)}\n`),
   };
 }

@@ -6,11 +6,31 @@
  * @module
  */
 
+/** The variables the command line reads. */
+export const ENV_VARS = [
+  "GPT_OSS_BASE_URL",
+  "GPT_OSS_API_KEY",
+  "GPT_OSS_MODEL",
+] as const;
+
+function granted(name: string): boolean {
+  return Deno.permissions.querySync?.({ name: "env", variable: name })
+    .state === "granted";
+}
+
 /** Reads a variable where `--allow-env` grants it, without a prompt. */
 export function envVar(name: string): string | undefined {
-  const state = Deno.permissions.querySync?.({ name: "env", variable: name })
-    .state;
-  return state === "granted" ? Deno.env.get(name) : undefined;
+  return granted(name) ? Deno.env.get(name) : undefined;
+}
+
+/**
+ * @returns The flag that lets the command line read its variables, when it
+ * may not read some of them; `undefined` when it may read them all.
+ */
+export function missingEnvPermission(): string | undefined {
+  return ENV_VARS.every(granted)
+    ? undefined
+    : `--allow-env=${ENV_VARS.join(",")}`;
 }
 
 /**

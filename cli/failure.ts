@@ -8,13 +8,14 @@
 
 import {
   AbortError,
+  ApiError,
   ConfigError,
   ConnectionError,
   GptOssError,
   InvalidMessageError,
 } from "../mod.ts";
 import { UsageError } from "./args.ts";
-import { isPermissionError } from "./environment.ts";
+import { isPermissionError, missingEnvPermission } from "./environment.ts";
 
 /** Exit codes. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -52,9 +53,23 @@ export function describeFailure(error: unknown, baseUrl: string): Failure {
     return { message: "interrupted", code: EXIT.interrupted };
   }
   if (error instanceof ConnectionError && error.beforeResponse) {
+    const env = missingEnvPermission();
     return {
       message:
-        `cannot reach ${baseUrl} (${error.reason}) — is the server running? set --url or GPT_OSS_BASE_URL`,
+        `cannot reach ${baseUrl} (${error.reason}) — is the server running? set --url or GPT_OSS_BASE_URL${
+          env ? ` (the GPT_OSS_* variables are read only with ${env})` : ""
+        }`,
+      code: EXIT.failed,
+    };
+  }
+  if (
+    error instanceof ApiError && (error.status === 401 || error.status === 403)
+  ) {
+    const env = missingEnvPermission();
+    return {
+      message: `${error.message}${
+        env ? ` GPT_OSS_API_KEY is read only with ${env}.` : ""
+      }`,
       code: EXIT.failed,
     };
   }
@@ -70,25 +85,29 @@ export function describeFailure(error: unknown, baseUrl: string): Failure {
 /** The library's option names, and the flag (or variable) that sets each. */
 const FLAG_OF: Readonly<Record<string, string>> = {
   baseUrl: "--url",
-  model: "--model",
   maxContextSize: "--context",
   maxTokens: "--max-tokens",
   temperature: "--temperature",
   timeout: "--timeout",
   reasoningEffort: "--effort",
-  api: "--api",
   apiKey: "GPT_OSS_API_KEY",
 };
+
+/** A library message with the option names the command line sets by flags as those flags. */
+export function flagWords(text: string): string {
+  let message = text;
+  for (const [option, flag] of Object.entries(FLAG_OF)) {
+    message = message.replace(new RegExp(`\\b${option}\\b`, "g"), flag);
+  }
+  return message;
+}
 
 /**
  * A configuration mistake in the command line's words: the flags instead
  * of the library's option names, and the fix where it is plain.
  */
 function inFlags(error: ConfigError): string {
-  let message = error.message;
-  for (const [option, flag] of Object.entries(FLAG_OF)) {
-    message = message.replace(new RegExp(`\\b${option}\\b`, "g"), flag);
-  }
+  let message = flagWords(error.message);
   if (error.field === "baseUrl" && typeof error.value === "string") {
     const value = error.value.trim();
     if (value && !/^[a-z][\w+.-]*:\/\//i.test(value)) {

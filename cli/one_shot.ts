@@ -36,25 +36,65 @@ export async function runOneShot(
       term.out(
         `${count.promptTokens} tokens (${
           count.exact ? "exact" : "estimated"
-        }, counted by ${count.source})\n`,
+        }, counted by ${COUNTED_BY[count.source]})\n`,
       );
     }
     return EXIT.ok;
   }
   if (options.json) {
     const completion = await client.generateResponse(messages, { signal });
-    term.out(`${JSON.stringify(completion, null, 2)}\n`);
+    // The completion carries its stats; --stats adds the window it used.
+    const window = options.stats ? await contextSize(client) : undefined;
+    term.out(
+      `${
+        JSON.stringify(
+          window === undefined
+            ? completion
+            : { ...completion, contextWindow: window },
+          null,
+          2,
+        )
+      }\n`,
+    );
     return EXIT.ok;
   }
+  // With --stats, finding the server is timed apart from the answer.
+  const discoveryMs = options.stats ? await timeDiscovery(client) : undefined;
   const completion = await showAnswer(client, messages, { signal }, term, {
     showReasoning: options.showReasoning,
     noStream: options.noStream,
     waitingFor: waitingFor(client),
   });
   if (options.stats) {
-    term.err(`${statsLine(completion, await contextSize(client))}\n`);
+    term.err(
+      `${statsLine(completion, await contextSize(client), discoveryMs)}\n`,
+    );
   }
   return EXIT.ok;
+}
+
+/** Who counted, in words. */
+const COUNTED_BY: Record<string, string> = {
+  vllm: "vLLM",
+  llamacpp: "llama.cpp",
+  tokenizer: "the gpt-oss tokenizer",
+  estimate: "the built-in estimator",
+};
+
+/**
+ * Finds the model and the server before the first request, when a request
+ * would have to (no --model, or --context auto), and times it.
+ *
+ * @returns The milliseconds it took, or `undefined` when nothing was needed.
+ */
+export async function timeDiscovery(
+  client: GptOssClient,
+): Promise<number | undefined> {
+  const { model, maxContextSize } = client.settings;
+  if (model && maxContextSize !== "auto") return undefined;
+  const started = performance.now();
+  await client.discover().catch(() => undefined);
+  return performance.now() - started;
 }
 
 /** What the spinner says: the model and the server. */
@@ -67,7 +107,7 @@ export function waitingFor(client: GptOssClient): string {
 export async function contextSize(
   client: GptOssClient,
 ): Promise<number | undefined> {
-  const size = client.settings.maxContextSize;
-  if (typeof size === "number") return size;
+  const { contextWindow } = client.settings;
+  if (contextWindow !== undefined) return contextWindow;
   return (await client.discover().catch(() => undefined))?.contextLength;
 }

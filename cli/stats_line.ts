@@ -9,11 +9,14 @@ import type { ChatCompletion } from "../mod.ts";
 /**
  * @param completion The answer, with the client's stats.
  * @param contextSize The context window in tokens, when known.
+ * @param discoveryMs The time finding the server and model took, when the
+ * command line did it before the request.
  * @returns One line, without a line end.
  */
 export function statsLine(
   completion: ChatCompletion,
   contextSize: number | undefined,
+  discoveryMs?: number,
 ): string {
   const usage = completion.usage;
   const stats = completion.stats;
@@ -33,6 +36,9 @@ export function statsLine(
         Math.round((used / contextSize) * 100)
       }%)`,
     );
+  }
+  if (discoveryMs !== undefined) {
+    parts.push(`discovery ${(discoveryMs / 1000).toFixed(2)} s`);
   }
   if (stats?.timeToFirstTokenMs !== undefined) {
     parts.push(`first token ${(stats.timeToFirstTokenMs / 1000).toFixed(2)} s`);

@@ -20,6 +20,7 @@ export class Terminal {
   /** Whether stderr is a terminal that takes colour. */
   readonly fancy: boolean;
   #spinner: ReturnType<typeof setInterval> | undefined;
+  #label: string | (() => string) = "";
 
   constructor() {
     this.fancy = Deno.stderr.isTerminal() && !Deno.noColor;
@@ -37,22 +38,47 @@ export class Terminal {
     writeAll(text, Deno.stderr);
   }
 
+  /**
+   * Writes a line to stderr without ending the spinner: its line is cleared
+   * first, and it turns on below (a warning while waiting).
+   */
+  note(text: string): void {
+    if (this.#spinner === undefined) {
+      writeAll(text, Deno.stderr);
+      return;
+    }
+    writeAll(`\r\x1b[2K${text}`, Deno.stderr);
+  }
+
   /** Dims text for stderr on a terminal. */
   dim(text: string): string {
     return this.fancy ? `\x1b[2m${text}\x1b[22m` : text;
   }
 
-  /** Shows a spinner with a label on stderr until the next write (terminal only). */
-  startSpinner(label: string): void {
+  /**
+   * Shows a spinner with a label on stderr until the next write (terminal
+   * only); the label may change while it turns ({@link Terminal.spinnerLabel}).
+   */
+  startSpinner(label: string | (() => string)): void {
     if (!this.fancy || this.#spinner !== undefined) return;
+    this.#label = label;
     let frame = 0;
-    const draw = () =>
+    const draw = () => {
+      const text = typeof this.#label === "function"
+        ? this.#label()
+        : this.#label;
       writeAll(
-        `\r${this.dim(`${FRAMES[frame++ % FRAMES.length]} ${label}`)}`,
+        `\r\x1b[2K${this.dim(`${FRAMES[frame++ % FRAMES.length]} ${text}`)}`,
         Deno.stderr,
       );
+    };
     draw();
     this.#spinner = setInterval(draw, 80);
+  }
+
+  /** Changes what the spinner says, if it turns. */
+  spinnerLabel(label: string | (() => string)): void {
+    this.#label = label;
   }
 
   /** Removes the spinner, if it is shown. */

@@ -44,8 +44,8 @@ export interface FaultFront {
  * @param target The port of the HTTP server behind, on 127.0.0.1.
  * @returns The running front.
  */
-export function startFaultFront(target: number): FaultFront {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+export function startFaultFront(target: number, port = 0): FaultFront {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port });
   const faults: ConnectionFault[] = [];
   const open = new Set<Deno.Conn>();
   const handlers = new Set<Promise<void>>();

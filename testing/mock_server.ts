@@ -19,6 +19,11 @@ import { MockOllama, type MockOllamaOptions } from "./mock_ollama.ts";
 import { type ConnectionFault, startFaultFront } from "./fault_front.ts";
 import { checkKnownKeys, type KeyRegistry } from "../src/checks.ts";
 import type { Tokenizer } from "../src/context/tokenizer.ts";
+import { countRenderedTokens } from "../src/context/count.ts";
+import { estimatingTokenizer } from "../src/context/estimate.ts";
+import { renderHarmonyPrompt } from "../src/harmony/prompt.ts";
+import type { ChatMessage } from "../src/types.ts";
+import type { ToolDefinition } from "../src/wire/tools.ts";
 import {
   countingReply,
   type CountingServer,
@@ -70,6 +75,8 @@ export interface MockServerOptions {
    * `tokenizer`.
    */
   ollama?: MockOllamaOptions;
+  /** The port to listen on, on 127.0.0.1. Default: a free one. */
+  port?: number;
 }
 
 /**
@@ -123,6 +130,7 @@ const MOCK_KEYS: KeyRegistry<MockServerOptions> = {
   vllmVersion: true,
   vllmRender: true,
   ollama: true,
+  port: true,
 };
 
 /**
@@ -201,7 +209,7 @@ export async function startMockServer(
     return send(reply, recorded);
   });
   const address = await listening;
-  const front = startFaultFront(address.port);
+  const front = startFaultFront(address.port, options.port);
   const close = async () => {
     await front.close();
     await server.shutdown();
@@ -277,12 +285,22 @@ function defaultReply(
   const asked = typeof question?.content === "string"
     ? question.content
     : "(no question)";
+  const reasoning =
+    `The user asks: "${asked}". I am a mock server, so I will say so and echo the question.`;
+  const content =
+    `You asked: "${asked}". This answer comes from the built-in mock server; point baseUrl at a real GPT-OSS server for real answers.`;
+  const promptTokens = promptTokensOf(body, options.tokenizer);
+  const completionTokens = Math.ceil((reasoning.length + content.length) / 4);
   const spec: AnswerSpec = {
     reasoningField,
-    reasoning:
-      `The user asks: "${asked}". I am a mock server, so I will say so and echo the question.`,
-    content:
-      `You asked: "${asked}". This answer comes from the built-in mock server; point baseUrl at a real GPT-OSS server for real answers.`,
+    reasoning,
+    content,
+    // The prompt as a server counts it: the template's rendering.
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
   };
   return body.stream
     ? {
@@ -291,4 +309,24 @@ function defaultReply(
       delayMs: eventDelayMs ?? 0,
     }
     : { json: chatCompletionBody(spec) };
+}
+
+/** The prompt tokens of a chat request, as the gpt-oss chat template renders it. */
+function promptTokensOf(
+  body: { messages?: unknown; tools?: unknown },
+  tokenizer: Tokenizer = estimatingTokenizer,
+): number {
+  try {
+    return countRenderedTokens(
+      renderHarmonyPrompt(
+        body.messages as ChatMessage[],
+        Array.isArray(body.tools)
+          ? { tools: body.tools as ToolDefinition[] }
+          : {},
+      ),
+      tokenizer,
+    );
+  } catch {
+    return 20; // messages the template cannot render: a request a test made up
+  }
 }

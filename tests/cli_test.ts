@@ -50,7 +50,8 @@ Deno.test("cli.ts streams the answer to stdout and, when asked, the reasoning to
     "Hi",
   ]);
   assert.equal(shown.stdout, "Answer second.\n");
-  assert.equal(shown.stderr, "Think first.\n");
+  // Without colour, labels tell the reasoning (stderr) from the answer (stdout).
+  assert.equal(shown.stderr, "reasoning: Think first.\nanswer: ");
 });
 
 Deno.test("cli.ts sends the flags as the request's fields", async () => {
@@ -112,6 +113,40 @@ Deno.test("cli.ts reads the prompt from standard input, and prints JSON with --j
       .content,
     "What is 2+2?\n",
   );
+  // --stats under --json: in the JSON, with the window used.
+  const withStats = await runDeno(
+    [
+      net,
+      "cli.ts",
+      "--url",
+      server.url,
+      "--model",
+      "m",
+      "--json",
+      "--stats",
+      "Hi",
+    ],
+  );
+  assert.equal(withStats.code, 0, withStats.stderr);
+  const parsed = JSON.parse(withStats.stdout);
+  assert.equal(typeof parsed.stats.totalMs, "number");
+  assert.equal(parsed.contextWindow, 8192);
+  assert.equal(withStats.stderr, "");
+  // A failure under --json is JSON too, on stdout, with the exit code.
+  const down = await runDeno([
+    net,
+    "cli.ts",
+    "--url",
+    `http://127.0.0.1:${closedPort()}`,
+    "--json",
+    "Hi",
+  ]);
+  assert.equal(down.code, 1);
+  const failure = JSON.parse(down.stdout).error;
+  assert.equal(failure.name, "ConnectionError");
+  assert.equal(failure.exitCode, 1);
+  assert.match(failure.message, /^cannot reach http:\/\/127\.0\.0\.1:\d+/);
+  assert.equal(down.stderr, "");
 });
 
 Deno.test("cli.ts takes the server and model from the environment when --allow-env is given", async () => {
@@ -132,6 +167,33 @@ Deno.test("cli.ts takes the server and model from the environment when --allow-e
     "from-env",
   );
   assert.equal(server.requests[0].headers.authorization, "Bearer k-123");
+});
+
+Deno.test("cli.ts says which flag lets it read the GPT_OSS_* variables when it could not", async () => {
+  const url = `http://127.0.0.1:${closedPort()}`;
+  const env = { GPT_OSS_BASE_URL: "http://127.0.0.1:1" };
+  const without = await runDeno([net, "cli.ts", "--url", url, "Hi"], { env });
+  assert.equal(without.code, 1);
+  assert.match(
+    without.stderr,
+    /set --url or GPT_OSS_BASE_URL \(the GPT_OSS_\* variables are read only with --allow-env=GPT_OSS_BASE_URL,GPT_OSS_API_KEY,GPT_OSS_MODEL\)\n$/,
+  );
+  const granted = await runDeno(
+    [net, "--allow-env", "cli.ts", "--url", url, "Hi"],
+    { env },
+  );
+  assert.doesNotMatch(granted.stderr, /--allow-env/);
+  // A key the server refuses, with the variable not readable.
+  await using server = await startMockServer({ apiKey: "right" });
+  const refused = await runDeno(
+    [net, "cli.ts", "--url", server.url, "--model", "m", "Hi"],
+    { env: { GPT_OSS_API_KEY: "right" } },
+  );
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /401.*GPT_OSS_API_KEY is read only with --allow-env=/,
+  );
 });
 
 Deno.test("cli.ts exits 2 with one line for a bad flag or value, 1 when the server fails", async () => {
@@ -188,7 +250,7 @@ Deno.test("cli.ts exits 2 with one line for a bad flag or value, 1 when the serv
   assert.match(
     down.stderr,
     new RegExp(
-      `^error: cannot reach ${url} \\(.*Connection refused.*\\) — is the server running\\? set --url or GPT_OSS_BASE_URL\n$`,
+      `^error: cannot reach ${url} \\(.*Connection refused.*\\) — is the server running\\? set --url or GPT_OSS_BASE_URL( \\(the GPT_OSS_\\* variables are read only with --allow-env=[\\w,]+\\))?\n$`,
     ),
   );
   assert.equal(down.stderr.trim().split("\n").length, 1);
@@ -238,7 +300,10 @@ Deno.test("cli.ts --count prints the prompt's tokens, from the server when it ca
     "What is 2 + 2?",
   ]);
   assert.equal(exact.code, 0, exact.stderr);
-  assert.match(exact.stdout, /^\d+ tokens \(exact, counted by tokenizer\)\n$/);
+  assert.match(
+    exact.stdout,
+    /^\d+ tokens \(exact, counted by the gpt-oss tokenizer\)\n$/,
+  );
   const estimated = await runDeno([
     net,
     "cli.ts",
@@ -249,7 +314,7 @@ Deno.test("cli.ts --count prints the prompt's tokens, from the server when it ca
   ]);
   assert.match(
     estimated.stdout,
-    /^\d+ tokens \(estimated, counted by estimate\)\n$/,
+    /^\d+ tokens \(estimated, counted by the built-in estimator\)\n$/,
   );
   assert.ok(
     Number(estimated.stdout.split(" ")[0]) >=
@@ -329,7 +394,7 @@ Deno.test("cli.ts --stats prints tokens, context used and speed; --context auto 
   assert.equal(line.split("\n").length, 1, run.stderr);
   assert.match(
     line,
-    /^prompt \d+ tokens · completion \d+ tokens · context \d+ of 131072 \(\d+%\) · first token \d+\.\d\d s · \d+\.\d tokens\/s$/,
+    /^prompt \d+ tokens · completion \d+ tokens · context \d+ of 131072 \(\d+%\) · discovery \d+\.\d\d s · first token \d+\.\d\d s · \d+\.\d tokens\/s$/,
   );
   const plain = await runDeno([
     net,
@@ -474,7 +539,7 @@ Deno.test("cli.ts --chat says when old turns were dropped to fit, and explains a
   assert.equal(run.code, 0, run.stderr);
   assert.match(
     run.stderr,
-    /\(dropped \d+ earlier messages? to fit the context window\)/,
+    /note: dropped \d+ earlier messages? to fit the context window \(\d+ tokens for the prompt\); a bigger --context helps/,
   );
   assert.match(run.stderr, /saving needs --allow-write=conversation\.json/);
   // The history follows what the library dropped: a long chat stays bounded.
@@ -604,7 +669,45 @@ Deno.test({
     });
     assert.equal(plain.code, 0, plain.output);
     assert.ok(!plain.output.includes("\x1b[") && !plain.output.includes("⠋"));
-    assert.match(plain.output, /Thinking\.\r?\nDone\./);
+    // Without colour, labels tell them apart.
+    assert.match(plain.output, /reasoning: Thinking\.\r?\nanswer: Done\./);
+  },
+});
+
+Deno.test({
+  name:
+    "cli.ts on a terminal with the reasoning hidden: the spinner says the model is thinking, and for how long; a warning clears the spinner's line",
+  ignore: !hasScript,
+  fn: async () => {
+    await using server = await startMockServer();
+    server.enqueue({
+      sse: chatCompletionStream({
+        reasoning: "one two three four five six seven",
+        content: "Done.",
+      }),
+      writes: "event",
+      delayMs: 250,
+    });
+    const run = await runInTerminal([
+      "--url",
+      server.url,
+      "--model",
+      "m",
+      "--context",
+      "auto",
+      "Hi",
+    ]);
+    assert.equal(run.code, 0, run.output);
+    assert.match(run.output, /thinking… 0 s/);
+    assert.match(run.output, /thinking… 1 s/);
+    assert.doesNotMatch(run.output, /\x1b\[2mThinking/);
+    assert.match(run.output, /Done\./);
+    // --context auto on a server that tells no window: the warning is on a
+    // line of its own, the spinner's cleared first.
+    assert.match(
+      run.output,
+      /\r\x1b\[2Kwarning: --context is "auto" but [^\n]* did not tell its context window; using 8192\. Set --context to the window the model runs with\./,
+    );
   },
 });
 
@@ -654,4 +757,90 @@ Deno.test("cli.ts says in one line when the server cut the prompt without a word
   assert.equal(native.code, 0, native.stderr);
   assert.doesNotMatch(native.stderr, /prompt tokens sent/);
   assert.equal(server.requests.at(-1)!.path, "/api/chat");
+});
+
+Deno.test("cli.ts says in one line when piped input was shortened to fit, every time", async () => {
+  await using server = await startMockServer();
+  const big = "All work and no play. ".repeat(3000);
+  const run = await runDeno(
+    [net, "cli.ts", "--url", server.url, "--model", "m", "Summarise this."],
+    { stdin: big },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stderr,
+    /^note: shortened the longest message \(\d+ characters of the middle left out\) to fit the context window \(6144 tokens for the prompt\); a bigger --context helps if the server allows it\n$/m,
+  );
+  const sent = server.requests.at(-1)!.body as {
+    messages: { content: string }[];
+  };
+  assert.match(
+    sent.messages.at(-1)!.content,
+    /characters omitted to fit the context window/,
+  );
+  // And without it nothing is said.
+  const small = await runDeno(
+    [net, "cli.ts", "--url", server.url, "--model", "m", "Summarise this."],
+    { stdin: "short" },
+  );
+  assert.doesNotMatch(small.stderr, /note:/);
+});
+
+Deno.test("cli.ts --chat: /bye, exit and quit leave without reaching the model; /effort alone shows the level", async () => {
+  await using server = await startMockServer();
+  for (const leave of ["/bye", "exit", "quit", "/quit"]) {
+    const run = await runDeno(
+      [net, "cli.ts", "--url", server.url, "--model", "m", "--chat"],
+      { stdin: `/effort\n/effort high\n/effort\n${leave}\nnever sent\n` },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      /reasoning effort as the server sets it \(medium\)/,
+    );
+    assert.match(
+      run.stderr,
+      /\(reasoning effort high; \/effort low, medium or high changes it\)/,
+    );
+  }
+  assert.equal(
+    server.requests.filter((r) => r.path === "/v1/chat/completions").length,
+    0,
+  );
+});
+
+Deno.test("cli.ts --mock serves the mock server until Ctrl-C, on the --port asked or a free one", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", net, "cli.ts", "--mock"],
+    cwd: new URL("..", import.meta.url),
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let printed = "";
+  while (!printed.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    printed += value;
+  }
+  const url = printed.trim();
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const ask = await runDeno([net, "cli.ts", "--url", url, "Hello"]);
+  assert.equal(ask.code, 0, ask.stderr);
+  assert.match(ask.stdout, /You asked: "Hello"/);
+  child.kill("SIGINT");
+  const status = await child.status;
+  await reader.cancel();
+  const stderr = new TextDecoder().decode(
+    await new Response(child.stderr).arrayBuffer(),
+  );
+  assert.equal(status.code, 130);
+  assert.match(
+    stderr,
+    /A mock GPT-OSS server answers at http:\/\/127\.0\.0\.1:\d+/,
+  );
+  const bad = await runDeno([net, "cli.ts", "--mock", "--port", "70000"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--port takes a port number/);
 });
