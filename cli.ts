@@ -25,6 +25,7 @@
 import { GptOssClient, GptOssError, VERSION } from "./mod.ts";
 import { parseCommandLine, USAGE, UsageError } from "./cli/args.ts";
 import { runChat } from "./cli/chat.ts";
+import { pipedLines, terminalLines } from "./cli/chat_input.ts";
 import { clientConfig } from "./cli/config.ts";
 import { missingNetPermission } from "./cli/environment.ts";
 import { describeFailure, EXIT } from "./cli/failure.ts";
@@ -61,9 +62,17 @@ export async function main(args: string[]): Promise<number> {
       const details = error instanceof GptOssError ? error.toJSON() : {};
       term.out(
         `${
-          JSON.stringify({
-            error: { ...details, message: failure.message, exitCode: failure.code },
-          }, null, 2)
+          JSON.stringify(
+            {
+              error: {
+                ...details,
+                message: failure.message,
+                exitCode: failure.code,
+              },
+            },
+            null,
+            2,
+          )
         }\n`,
       );
     } else term.err(`error: ${failure.message}\n`);
@@ -124,14 +133,15 @@ export async function main(args: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (chat) {
+      const typed = Deno.stdin.isTerminal();
       return await runChat(
         client,
         options,
         term,
-        stdinLines(),
+        typed ? terminalLines() : pipedLines(stdinLines()),
         interrupts,
         idle,
-        Deno.stdin.isTerminal(),
+        typed,
       );
     }
     const signal = interrupts.begin();

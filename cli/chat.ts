@@ -13,6 +13,7 @@ import {
   type ReasoningEffort,
 } from "../mod.ts";
 import type { CliOptions } from "./args.ts";
+import { type ReadLine, readMessage } from "./chat_input.ts";
 import { showAnswer } from "./answer.ts";
 import { isPermissionError } from "./environment.ts";
 import { describeFailure, EXIT } from "./failure.ts";
@@ -26,6 +27,7 @@ const HELP = `Commands:
   /system TEXT    set the system prompt ("/system" alone removes it)
   /effort LEVEL   reasoning effort from now on: low, medium or high ("/effort" shows it)
   /save FILE      write the conversation to FILE as JSON (needs --allow-write)
+  """             begin and end a message of several lines (or end lines with \\)
   /exit           leave (also /quit, /bye, exit, Ctrl-D; Ctrl-C stops an answer, or leaves at the prompt)`;
 
 /** The state of one conversation. */
@@ -38,7 +40,7 @@ interface Conversation {
 }
 
 /**
- * @param lines The user's lines: typed, or piped.
+ * @param read The user's lines: typed (edited in place), or piped.
  * @param interactive Whether a person is typing (prompt marks and a welcome).
  * @returns The exit code: 0, or 1 when a turn failed, 130 when interrupted at the prompt.
  */
@@ -46,7 +48,7 @@ export async function runChat(
   client: GptOssClient,
   options: CliOptions,
   term: Terminal,
-  lines: AsyncIterator<string>,
+  read: ReadLine,
   interrupts: Interrupts,
   idle: Promise<void>,
   interactive: boolean,
@@ -68,20 +70,16 @@ export async function runChat(
     );
   }
   for (;;) {
-    if (interactive) term.err("› ");
     const next = await Promise.race([
-      lines.next(),
+      readMessage(read, interactive ? "› " : "", interactive ? "… " : ""),
       idle.then(() => "interrupted" as const),
     ]);
     if (next === "interrupted") {
-      term.err("\n");
+      if (!interactive) term.err("\n");
       return EXIT.interrupted;
     }
-    if (next.done) {
-      if (interactive) term.err("\n");
-      return failed ? EXIT.failed : EXIT.ok;
-    }
-    const line = next.value.trim();
+    if (next === null) return failed ? EXIT.failed : EXIT.ok;
+    const line = next.trim();
     if (!line) continue;
     // What people type to leave, as ollama run takes it: not sent to the model.
     if (/^(exit|quit|bye)$/i.test(line)) return failed ? EXIT.failed : EXIT.ok;

@@ -45,6 +45,7 @@ Deno.test("parseCommandLine() reads every flag and joins the question", () => {
     chat: false,
     exact: false,
     count: false,
+    mock: false,
     help: false,
     version: false,
     question: "why is the sky blue?",

@@ -700,13 +700,18 @@ Deno.test({
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /thinking… 0 s/);
     assert.match(run.output, /thinking… 1 s/);
-    assert.doesNotMatch(run.output, /\x1b\[2mThinking/);
+    assert.ok(
+      !run.output.includes("\x1b[2mThinking"),
+      "the reasoning is hidden",
+    );
     assert.match(run.output, /Done\./);
     // --context auto on a server that tells no window: the warning is on a
     // line of its own, the spinner's cleared first.
     assert.match(
       run.output,
-      /\r\x1b\[2Kwarning: --context is "auto" but [^\n]* did not tell its context window; using 8192\. Set --context to the window the model runs with\./,
+      new RegExp(
+        '\r\x1b\\[2Kwarning: --context is "auto" but [^\n]* did not tell its context window; using 8192\\. Set --context to the window the model runs with\\.',
+      ),
     );
   },
 });
@@ -843,4 +848,119 @@ Deno.test("cli.ts --mock serves the mock server until Ctrl-C, on the --port aske
   const bad = await runDeno([net, "cli.ts", "--mock", "--port", "70000"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--port takes a port number/);
+});
+
+/**
+ * Runs `cli.ts --chat` on a terminal and types into it: each string once
+ * the prompt has been drawn for it (the prompts counted in the output).
+ */
+async function chatInTerminal(cliArgs: string[], typed: string[]) {
+  const command = [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    net,
+    "--allow-write",
+    "cli.ts",
+    "--chat",
+    ...cliArgs,
+  ]
+    .map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  const child = new Deno.Command("/usr/bin/script", {
+    args: ["-qec", command, "/dev/null"],
+    cwd: new URL("..", import.meta.url),
+    env: {
+      TERM: "xterm",
+      ...Object.fromEntries(
+        ["HOME", "PATH", "DENO_DIR"].flatMap((k) => {
+          const v = Deno.env.get(k);
+          return v === undefined ? [] : [[k, v]];
+        }),
+      ),
+      NO_COLOR: "1",
+    },
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let output = "";
+  const prompts = () => output.split("› ").length - 1;
+  for (let i = 0; i < typed.length; i++) {
+    while (prompts() <= i) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      output += value;
+    }
+    // Let the editor switch the terminal to raw mode after drawing.
+    await new Promise((r) => setTimeout(r, 150));
+    await writer.write(new TextEncoder().encode(typed[i]));
+  }
+  await writer.close();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    output += value;
+  }
+  const { code } = await child.status;
+  await child.stderr.cancel();
+  return { code, output };
+}
+
+Deno.test({
+  name:
+    "cli.ts --chat on a terminal edits the line: arrows, Home/End, history, Ctrl-A/E/W, several lines; no control sequence reaches the model",
+  ignore: !hasScript,
+  fn: async () => {
+    await using server = await startMockServer();
+    const file = await Deno.makeTempFile({ suffix: ".json" });
+    try {
+      const LEFT = "\x1b[D", UP = "\x1b[A", HOME = "\x1b[H", END = "\x1b[F";
+      const run = await chatInTerminal(
+        ["--url", server.url, "--model", "m"],
+        [
+          `helo${LEFT}${LEFT}l\r`, // "hello"
+          `${UP}${HOME}oh ${END} there\r`, // "oh hello there", from the history
+          `say this\x01please \x05 and that junk\x17\x17\r`, // "please say this and "
+          `"""\r`, // a message of several lines
+          "line one\r",
+          'line two"""\r',
+          `a\x1b[15~b\x1b[Zc\r`, // F5 and Shift-Tab dropped
+          `/save ${file}\r`,
+          "/bye\r",
+        ],
+      );
+      assert.equal(run.code, 0, run.output);
+      const asked = server.requests
+        .filter((r) => r.path === "/v1/chat/completions")
+        .map((r) => {
+          const messages =
+            (r.body as { messages: { role: string; content: string }[] })
+              .messages;
+          return messages.at(-1)!.content;
+        });
+      assert.deepEqual(asked, [
+        "hello",
+        "oh hello there",
+        "please say this and",
+        "line one\nline two",
+        "abc",
+      ]);
+      const saved = await Deno.readTextFile(file);
+      assert.ok(
+        !saved.includes("\\u001b") && !saved.includes("\x1b"),
+        "no escape code saved",
+      );
+      // Ctrl-C on an empty line leaves, as at a shell; on a typed one it drops it.
+      const left = await chatInTerminal(["--url", server.url, "--model", "m"], [
+        "typed, then dropped\x03",
+        "\x03",
+      ]);
+      assert.equal(left.code, 130, left.output);
+    } finally {
+      await Deno.remove(file);
+    }
+  },
 });
