@@ -74,7 +74,8 @@ export function describeFailure(error: unknown, baseUrl: string): Failure {
     };
   }
   if (error instanceof GptOssError) {
-    return { message: error.message, code: EXIT.failed };
+    // "raise maxContextSize" reads "raise --context" here.
+    return { message: flagWords(error.message), code: EXIT.failed };
   }
   return {
     message: error instanceof Error ? error.message : String(error),

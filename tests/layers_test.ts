@@ -157,9 +157,9 @@ Deno.test("the import scanner finds static, re-exported, type-only and dynamic i
   ]);
 });
 
-Deno.test("the README's architecture section names every layer folder of src/, and no other", async () => {
-  const readme = await Deno.readTextFile(join(ROOT, "README.md"));
-  const section = readme.slice(readme.indexOf("## Architecture"));
+Deno.test("docs/architecture.md names every layer folder of src/, and no other, in order", async () => {
+  const readme = await Deno.readTextFile(join(ROOT, "docs/architecture.md"));
+  const section = readme.slice(readme.indexOf("## Layers"));
   const tree = section.slice(
     section.indexOf("```"),
     section.indexOf("```", section.indexOf("```") + 3),
@@ -176,6 +176,6 @@ Deno.test("the README's architecture section names every layer folder of src/, a
   // Every layer of the table is in the tree, in the same order.
   const order = LAYERS.slice(1, 11).map(([, paths]) => paths[0]);
   const positions = order.map((path) => tree.indexOf(path));
-  assert.ok(positions.every((at) => at >= 0), `${order} in the README`);
+  assert.ok(positions.every((at) => at >= 0), `${order} in the docs`);
   assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
 });
