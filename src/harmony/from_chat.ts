@@ -69,7 +69,7 @@ function texts(content: string | ContentPart[] | null | undefined): string[] {
 
 function convert(
   message: ChatMessage,
-  toolNames: Map<string, string>,
+  toolNameOf: (id: string) => string | undefined,
   folded: boolean,
 ): HarmonyMessage[] {
   const out: HarmonyMessage[] = [];
@@ -102,7 +102,7 @@ function convert(
     return out;
   }
   if (message.role === "tool") {
-    const name = toolNames.get(message.tool_call_id ?? "") ?? "";
+    const name = toolNameOf(message.tool_call_id ?? "") ?? "";
     return [{
       role: "tool",
       name: `functions.${name}`,
@@ -140,30 +140,6 @@ function convert(
   return out;
 }
 
-/**
- * vLLM's `auto_drop_analysis_messages`: every analysis message before the
- * last final answer of the assistant, wherever it is. (openai-harmony's own
- * drop, the analysis before the first final answer when the conversation
- * ends with one, is a part of it.)
- */
-function dropAnalysis(groups: HarmonyMessage[][]): void {
-  let lastFinal: HarmonyMessage | undefined;
-  for (const group of groups) {
-    for (const m of group) {
-      if (m.role === "assistant" && m.channel === "final") lastFinal = m;
-    }
-  }
-  if (!lastFinal) return;
-  for (const group of groups) {
-    const at = group.indexOf(lastFinal);
-    const end = at === -1 ? group.length : at;
-    for (let j = end - 1; j >= 0; j--) {
-      if (group[j].channel === "analysis") group.splice(j, 1);
-    }
-    if (at !== -1) return;
-  }
-}
-
 /** vLLM's `flatten_input_text_content`: the text of every part that has one; none when no part has. */
 function instructionsOf(
   content: string | ContentPart[] | null | undefined,
@@ -171,6 +147,113 @@ function instructionsOf(
   if (!Array.isArray(content)) return content ?? undefined;
   const parts = content.filter((p) => p.type === "text");
   return parts.length ? parts.map((p) => p.text).join("") : undefined;
+}
+
+/**
+ * A chat request on vLLM's harmony path, message by message in any order:
+ * the head (vLLM's system message, the developer message), and what each
+ * chat message becomes, reading only the messages it depends on (the call a
+ * tool result answers; once, from the end, the last final answer, before
+ * which vLLM's `auto_drop_analysis_messages` leaves out every analysis).
+ * Reading the newest messages of a long history costs only them.
+ */
+export class HarmonyConversationReader {
+  /** vLLM's system message and, with tools or instructions, the developer message. */
+  readonly head: HarmonyMessage[];
+  readonly #messages: readonly ChatMessage[];
+  readonly #folded: boolean;
+  #lastFinal: number | undefined;
+  /** Tool call ids to names, found from the end (the last occurrence wins, as in vLLM's map). */
+  readonly #toolNames = new Map<string, string>();
+  #scannedFrom: number;
+
+  /**
+   * @param messages The chat messages as they are sent.
+   * @param request The request's tools, effort, date and the server's layout.
+   */
+  constructor(messages: readonly ChatMessage[], request: HarmonyRequest) {
+    this.#messages = messages;
+    this.#scannedFrom = messages.length;
+    const folded = this.#folded = request.layout === "folded-instructions";
+    const head: HarmonyMessage[] = [{
+      role: "system",
+      content: {
+        system: {
+          currentDate: request.currentDate,
+          ...(request.reasoningEffort
+            ? { reasoningEffort: request.reasoningEffort }
+            : {}),
+          ...(request.modelIdentity
+            ? { modelIdentity: request.modelIdentity }
+            : {}),
+        },
+      },
+    }];
+    const tools = request.tools ?? [];
+    // From vLLM 0.23, a first system or developer message is the developer
+    // message's instructions, beside the tools.
+    const first = messages[0];
+    const instructions =
+      folded && (first?.role === "system" || first?.role === "developer")
+        ? instructionsOf(first.content)
+        : undefined;
+    if (tools.length || instructions) {
+      head.push({
+        role: "developer",
+        content: {
+          developer: {
+            tools,
+            ...(instructions === undefined ? {} : { instructions }),
+          },
+        },
+      });
+    }
+    this.head = head;
+  }
+
+  /** @returns What chat message `i` becomes, its analysis left out where vLLM drops it. */
+  group(i: number): HarmonyMessage[] {
+    const message = this.#messages[i];
+    if (
+      this.#folded && i === 0 &&
+      (message.role === "system" || message.role === "developer")
+    ) return [];
+    const group = convert(message, this.#toolNameOf, this.#folded);
+    return i <= this.#lastFinalIndex()
+      ? group.filter((m) => m.channel !== "analysis")
+      : group;
+  }
+
+  #toolNameOf = (id: string): string | undefined => {
+    const names = this.#toolNames;
+    while (!names.has(id) && this.#scannedFrom > 0) {
+      const message = this.#messages[--this.#scannedFrom];
+      const calls = message.tool_calls ?? [];
+      for (let k = calls.length - 1; k >= 0; k--) {
+        if (!names.has(calls[k].id)) {
+          names.set(calls[k].id, calls[k].function.name);
+        }
+      }
+    }
+    return names.get(id);
+  };
+
+  /** The last chat message that becomes a final answer, or -1. */
+  #lastFinalIndex(): number {
+    if (this.#lastFinal === undefined) {
+      const messages = this.#messages;
+      let i = messages.length - 1;
+      while (i >= 0 && !becomesFinal(messages[i])) i--;
+      this.#lastFinal = i;
+    }
+    return this.#lastFinal;
+  }
+}
+
+/** Whether an assistant message becomes a message on the final channel. */
+function becomesFinal(message: ChatMessage): boolean {
+  return message.role === "assistant" && !message.tool_calls?.length &&
+    Boolean(texts(message.content)[0]);
 }
 
 /**
@@ -182,51 +265,9 @@ export function harmonyFromChat(
   messages: readonly ChatMessage[],
   request: HarmonyRequest,
 ): HarmonyConversation {
-  const folded = request.layout === "folded-instructions";
-  const head: HarmonyMessage[] = [{
-    role: "system",
-    content: {
-      system: {
-        currentDate: request.currentDate,
-        ...(request.reasoningEffort
-          ? { reasoningEffort: request.reasoningEffort }
-          : {}),
-        ...(request.modelIdentity
-          ? { modelIdentity: request.modelIdentity }
-          : {}),
-      },
-    },
-  }];
-  const tools = request.tools ?? [];
-  // From vLLM 0.23, a first system or developer message is the developer
-  // message's instructions, beside the tools.
-  const first = messages[0];
-  const instructions =
-    folded && (first?.role === "system" || first?.role === "developer")
-      ? instructionsOf(first.content)
-      : undefined;
-  if (tools.length || instructions) {
-    head.push({
-      role: "developer",
-      content: {
-        developer: {
-          tools,
-          ...(instructions === undefined ? {} : { instructions }),
-        },
-      },
-    });
-  }
-  const toolNames = new Map<string, string>();
-  for (const message of messages) {
-    for (const call of message.tool_calls ?? []) {
-      toolNames.set(call.id, call.function.name);
-    }
-  }
-  const groups = messages.map((m, i) =>
-    folded && i === 0 && (m.role === "system" || m.role === "developer")
-      ? []
-      : convert(m, toolNames, folded)
-  );
-  dropAnalysis(groups);
-  return { head, messages: groups };
+  const reader = new HarmonyConversationReader(messages, request);
+  return {
+    head: reader.head,
+    messages: messages.map((_, i) => reader.group(i)),
+  };
 }

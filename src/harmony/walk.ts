@@ -20,6 +20,172 @@ function argumentsJson(text: string): string {
   }
 }
 
+/** What the template carries to a message from the rest of the conversation. */
+export interface TemplateContext {
+  /** The name of the last tool call before it (a tool result is named by it). */
+  lastCall: string;
+  /** Whether a later assistant message answers without calling tools. */
+  finalAfter: boolean;
+  /** Whether it is the first message and a system message (the developer message, counted apart). */
+  first: boolean;
+}
+
+/** @returns The last tool call's name once `message` has been rendered. */
+export function lastCallAfter(message: ChatMessage, before: string): string {
+  if (message.role !== "assistant") return before;
+  const calls = message.tool_calls;
+  return calls?.length ? calls[calls.length - 1].function.name : "";
+}
+
+/**
+ * Counts one message from its special tokens and the texts between them,
+ * without building its rendering; `undefined` when a text holds
+ * special-token markup (render it then).
+ *
+ * @param message The message.
+ * @param context What the template carries to it.
+ * @param count Counts an ordinary text.
+ * @param word Counts one of the template's own words (memoised by the caller).
+ */
+export function countMessagePieces(
+  message: ChatMessage,
+  context: TemplateContext,
+  count: (text: string) => number,
+  word: (text: string) => number = count,
+): number | undefined {
+  if (context.first) return 0;
+  const text = contentText(message.content);
+  const plain = (t: string) => t.includes("<|") ? NaN : t ? count(t) : 0;
+  let n: number;
+  switch (message.role) {
+    case "system":
+    case "developer":
+      n = text
+        ? 3 + word("developer") + plain(`# Instructions\n\n${text}\n\n`)
+        : 0;
+      break;
+    case "user":
+      n = 3 + word("user") + plain(text);
+      break;
+    case "tool":
+      n = 4 + plain(`functions.${context.lastCall} to=assistant`) +
+        word("commentary") + plain(JSON.stringify(text));
+      break;
+    case "assistant": {
+      const calls = message.tool_calls ?? [];
+      if (calls.length === 0) {
+        n = 4 + word("assistant") + word("final") + plain(text);
+        break;
+      }
+      n = 0;
+      const analysis = text || message.reasoning;
+      if (analysis && !context.finalAfter) {
+        n += 4 + word("assistant") + word("analysis") + plain(analysis);
+      }
+      for (const call of calls) {
+        n += 4 + plain(`assistant to=functions.${call.function.name}`) +
+          word("commentary json") +
+          plain(argumentsJson(call.function.arguments));
+      }
+      break;
+    }
+    default:
+      return 0;
+  }
+  // NaN: a text held special-token markup.
+  return Number.isNaN(n) ? undefined : n;
+}
+
+/** Renders one message as the template does, in its context. */
+export function renderMessage(
+  message: ChatMessage,
+  context: TemplateContext,
+): string {
+  if (context.first) return "";
+  const text = contentText(message.content);
+  switch (message.role) {
+    case "system":
+    case "developer":
+      return developerMessage(text, undefined);
+    case "user":
+      return `<|start|>user<|message|>${text}<|end|>`;
+    case "tool":
+      return `<|start|>functions.${context.lastCall} to=assistant<|channel|>commentary<|message|>${
+        JSON.stringify(text)
+      }<|end|>`;
+    case "assistant": {
+      const calls = message.tool_calls ?? [];
+      if (calls.length === 0) {
+        return `<|start|>assistant<|channel|>final<|message|>${text}<|end|>`;
+      }
+      let out = "";
+      const analysis = text || message.reasoning;
+      if (analysis && !context.finalAfter) {
+        out +=
+          `<|start|>assistant<|channel|>analysis<|message|>${analysis}<|end|>`;
+      }
+      for (const call of calls) {
+        out += `<|start|>assistant to=functions.${call.function.name}` +
+          `<|channel|>commentary json<|message|>${
+            argumentsJson(call.function.arguments)
+          }<|call|>`;
+      }
+      return out;
+    }
+    default:
+      return "";
+  }
+}
+
+/**
+ * The template's context of any message, found by looking only at the
+ * messages it depends on: back to the assistant message before it (the last
+ * tool call), and once, from the end, to the last answer without tools.
+ * Reading the newest messages of a long history costs only them.
+ */
+export class TemplateContexts {
+  readonly #messages: readonly ChatMessage[];
+  readonly #first: boolean;
+  #lastFinal: number | undefined;
+
+  /** @param messages The conversation. */
+  constructor(messages: readonly ChatMessage[]) {
+    this.#messages = messages;
+    this.#first = isInstructions(messages[0]);
+  }
+
+  /** @returns Message `i`'s context. */
+  at(i: number): TemplateContext {
+    const messages = this.#messages;
+    let lastCall = "";
+    for (let j = i - 1; j >= 0; j--) {
+      if (messages[j].role === "assistant") {
+        lastCall = lastCallAfter(messages[j], "");
+        break;
+      }
+    }
+    return {
+      lastCall,
+      finalAfter: i < this.#lastFinalIndex(),
+      first: i === 0 && this.#first,
+    };
+  }
+
+  /** The last assistant message that calls no tool, or -1. */
+  #lastFinalIndex(): number {
+    if (this.#lastFinal === undefined) {
+      const messages = this.#messages;
+      let i = messages.length - 1;
+      while (
+        i >= 0 &&
+        !(messages[i].role === "assistant" && !messages[i].tool_calls?.length)
+      ) i--;
+      this.#lastFinal = i;
+    }
+    return this.#lastFinal;
+  }
+}
+
 /**
  * Walks a conversation in order, keeping what the template carries from one
  * message to the next: the name of the last tool call (which names a tool
@@ -46,16 +212,20 @@ export class HarmonyWalk {
     }
   }
 
+  #context(i: number): TemplateContext {
+    return {
+      lastCall: this.#lastCall,
+      finalAfter: this.#finalAfter[i] === 1,
+      first: i === 0 && this.#first,
+    };
+  }
+
   /**
    * Notes message `i` without rendering it: call for every message, in order,
    * that is not {@link HarmonyWalk.render}ed.
    */
   skip(i: number): void {
-    const m = this.#messages[i];
-    if (m.role !== "assistant") return;
-    const calls = m.tool_calls;
-    if (!calls?.length) this.#lastCall = "";
-    else this.#lastCall = calls[calls.length - 1].function.name;
+    this.#lastCall = lastCallAfter(this.#messages[i], this.#lastCall);
   }
 
   /**
@@ -67,99 +237,26 @@ export class HarmonyWalk {
    * @param count Counts an ordinary text.
    */
   countPieces(i: number, count: (text: string) => number): number | undefined {
-    const message = this.#messages[i];
-    if (i === 0 && this.#first) return 0;
-    const text = contentText(message.content);
-    const plain = (t: string) => t.includes("<|") ? NaN : t ? count(t) : 0;
     // The template's own words are counted once per walk.
     const word = (t: string) => {
       let n = this.#words.get(t);
       if (n === undefined) this.#words.set(t, n = count(t));
       return n;
     };
-    let n: number;
-    let lastCall = this.#lastCall;
-    switch (message.role) {
-      case "system":
-      case "developer":
-        n = text
-          ? 3 + word("developer") + plain(`# Instructions\n\n${text}\n\n`)
-          : 0;
-        break;
-      case "user":
-        n = 3 + word("user") + plain(text);
-        break;
-      case "tool":
-        n = 4 + plain(`functions.${lastCall} to=assistant`) +
-          word("commentary") + plain(JSON.stringify(text));
-        break;
-      case "assistant": {
-        const calls = message.tool_calls ?? [];
-        if (calls.length === 0) {
-          lastCall = "";
-          n = 4 + word("assistant") + word("final") + plain(text);
-          break;
-        }
-        n = 0;
-        const analysis = text || message.reasoning;
-        if (analysis && !this.#finalAfter[i]) {
-          n += 4 + word("assistant") + word("analysis") + plain(analysis);
-        }
-        for (const call of calls) {
-          n += 4 + plain(`assistant to=functions.${call.function.name}`) +
-            word("commentary json") +
-            plain(argumentsJson(call.function.arguments));
-          lastCall = call.function.name;
-        }
-        break;
-      }
-      default:
-        return 0;
-    }
-    // NaN: a text held special-token markup.
-    if (Number.isNaN(n)) return undefined;
-    this.#lastCall = lastCall;
+    const n = countMessagePieces(
+      this.#messages[i],
+      this.#context(i),
+      count,
+      word,
+    );
+    if (n !== undefined) this.skip(i);
     return n;
   }
 
   /** Renders message `i` (the messages before it walked already). */
   render(i: number): string {
-    const message = this.#messages[i];
-    if (i === 0 && this.#first) return "";
-    const text = contentText(message.content);
-    switch (message.role) {
-      case "system":
-      case "developer":
-        return developerMessage(text, undefined);
-      case "user":
-        return `<|start|>user<|message|>${text}<|end|>`;
-      case "tool":
-        return `<|start|>functions.${this.#lastCall} to=assistant<|channel|>commentary<|message|>${
-          JSON.stringify(text)
-        }<|end|>`;
-      case "assistant": {
-        const calls = message.tool_calls ?? [];
-        if (calls.length === 0) {
-          this.#lastCall = "";
-          return `<|start|>assistant<|channel|>final<|message|>${text}<|end|>`;
-        }
-        let out = "";
-        const analysis = text || message.reasoning;
-        if (analysis && !this.#finalAfter[i]) {
-          out +=
-            `<|start|>assistant<|channel|>analysis<|message|>${analysis}<|end|>`;
-        }
-        for (const call of calls) {
-          out += `<|start|>assistant to=functions.${call.function.name}` +
-            `<|channel|>commentary json<|message|>${
-              argumentsJson(call.function.arguments)
-            }<|call|>`;
-          this.#lastCall = call.function.name;
-        }
-        return out;
-      }
-      default:
-        return "";
-    }
+    const out = renderMessage(this.#messages[i], this.#context(i));
+    this.skip(i);
+    return out;
   }
 }
