@@ -9,7 +9,10 @@
  * @module
  */
 
-import { countPieces, countRenderedTokens } from "../src/context/count.ts";
+import {
+  countPieces,
+  countRenderedTokens,
+} from "../src/context/rendered_tokens.ts";
 import { harmonyPathPieces } from "../src/harmony/harmony_path.ts";
 import { specialTokenId } from "../src/harmony/special_tokens.ts";
 import { vllmRenderer } from "../src/server/vllm_version.ts";

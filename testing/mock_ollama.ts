@@ -11,7 +11,7 @@
  * @module
  */
 
-import { countRenderedTokens } from "../src/context/count.ts";
+import { countRenderedTokens } from "../src/context/rendered_tokens.ts";
 import { estimatingTokenizer } from "../src/context/estimate.ts";
 import type { Tokenizer } from "../src/context/tokenizer.ts";
 import { renderHarmonyPrompt } from "../src/harmony/prompt.ts";

@@ -19,7 +19,7 @@ import { MockOllama, type MockOllamaOptions } from "./mock_ollama.ts";
 import { type ConnectionFault, startFaultFront } from "./fault_front.ts";
 import { checkKnownKeys, type KeyRegistry } from "../src/checks.ts";
 import type { Tokenizer } from "../src/context/tokenizer.ts";
-import { countRenderedTokens } from "../src/context/count.ts";
+import { countRenderedTokens } from "../src/context/rendered_tokens.ts";
 import { estimatingTokenizer } from "../src/context/estimate.ts";
 import { renderHarmonyPrompt } from "../src/harmony/prompt.ts";
 import type { ChatMessage } from "../src/types.ts";

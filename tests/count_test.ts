@@ -7,10 +7,8 @@ import {
 } from "../mod.ts";
 import { gptOssTokenizer } from "../tokenizer/mod.ts";
 import { DEFAULT_SYSTEM_MESSAGE_TOKENS } from "../src/harmony/prompt.ts";
-import {
-  countRenderedTokens,
-  messageTokenCounts,
-} from "../src/context/count.ts";
+import { messageTokenCounts } from "../src/context/count.ts";
+import { countRenderedTokens } from "../src/context/rendered_tokens.ts";
 import { loadRenderings, toChatMessage, toOptions } from "./_harmony_cases.ts";
 
 const renderings = await loadRenderings("renderings.json");

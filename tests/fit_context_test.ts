@@ -7,6 +7,7 @@ import {
 } from "../mod.ts";
 import { startMockServer } from "../testing/mod.ts";
 import { recordingLogger } from "./_helpers.ts";
+import { fitToContext } from "../src/context/fit.ts";
 
 const tokenizer = { count: (text: string) => text.length };
 
@@ -197,4 +198,94 @@ Deno.test("the client keeps the first user message when asked, per client or per
   const plain =
     (server.requests[1].body as { messages: ChatMessage[] }).messages;
   assert.notEqual(plain[1].content, "The task: count the questions.");
+});
+
+// The client's fitting on its own: what it counts for each request.
+function fitWith(count: (text: string) => number, maxContextSize = 8192) {
+  // One tokenizer for every request, as a client has.
+  const tokenizer = { count };
+  return (messages: ChatMessage[]) =>
+    fitToContext(messages, {
+      maxContextSize,
+      maxTokens: 1024,
+      tokenizer,
+      template: { currentDate: "2025-08-05" },
+      policy: {
+        contextOverflow: "truncate",
+        keepReasoning: false,
+        keepFirstUserMessage: false,
+      },
+      logger: recordingLogger(),
+    });
+}
+
+Deno.test("the client's fitting reads only the newest messages of a long history", () => {
+  const counted = [1_000, 100_000].map((turns) => {
+    let calls = 0;
+    const fit = fitWith((text) => (calls++, text.length));
+    const fitted = fit(history(turns / 2));
+    assert.ok(fitted.truncation && fitted.truncation.dropped.length > 0);
+    return calls;
+  });
+  assert.ok(counted[1] <= counted[0] * 1.1, counted.join(" and "));
+});
+
+Deno.test("a 200-turn tool-calling agent replayed turn by turn: each request counts only its new messages", () => {
+  const seen: string[] = [];
+  const fit = fitWith((text) => (seen.push(text), text.length), 16_384);
+  const messages: ChatMessage[] = [
+    { role: "system", content: "You are an agent with tools." },
+    { role: "user", content: "Find the cheapest flight, step by step." },
+  ];
+  const newTexts: number[] = [];
+  for (let turn = 0; turn < 200; turn++) {
+    const id = `call_${turn}`;
+    messages.push({
+      role: "assistant",
+      content: null,
+      reasoning: `Step ${turn}: I should search again.`,
+      tool_calls: [{
+        id,
+        type: "function",
+        function: { name: "search", arguments: `{"page":${turn}}` },
+      }],
+    });
+    messages.push({
+      role: "tool",
+      tool_call_id: id,
+      content: `page ${turn}: ${"fare ".repeat(30)}`,
+    });
+    if (turn % 20 === 19) {
+      messages.push({ role: "assistant", content: `So far ${turn}.` });
+      messages.push({ role: "user", content: `Go on (${turn}).` });
+    }
+    seen.length = 0;
+    const fitted = fit(messages);
+    // What was sent equals a count from scratch.
+    assert.equal(
+      fitted.promptTokens,
+      countMessageTokens(fitted.messages, {
+        tokenizer: { count: (text: string) => text.length },
+        currentDate: "2025-08-05",
+      }),
+      `turn ${turn}`,
+    );
+    // Earlier turns' reasoning is not sent; the exchange in progress keeps its.
+    const latestUser = fitted.messages.findLastIndex((m) => m.role === "user");
+    fitted.messages.forEach((m, i) => {
+      if (m.role === "assistant" && m.tool_calls) {
+        assert.equal(Boolean(m.reasoning), i > latestUser, `turn ${turn}`);
+      }
+    });
+    newTexts.push(
+      seen.filter((t) => /page|Step|search|So far|Go on/.test(t)).length,
+    );
+  }
+  // The texts of the two new messages; when a new user message closes a
+  // round, its twenty calls once more, since their reasoning stops being
+  // sent (new prompt text); never the whole history.
+  newTexts.forEach((n, turn) => {
+    const closesRound = turn % 20 === 19;
+    assert.ok(n <= (closesRound ? 2 * 20 + 6 : 6), `turn ${turn}: ${n}`);
+  });
 });

@@ -9,7 +9,7 @@
 
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@^4.3.0";
-import { countPieces } from "../src/context/count.ts";
+import { countPieces } from "../src/context/rendered_tokens.ts";
 import { piecesText } from "../src/harmony/encoding.ts";
 import { harmonyPathPieces } from "../src/harmony/harmony_path.ts";
 import { gptOssTokenizer } from "../tokenizer/mod.ts";

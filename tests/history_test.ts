@@ -125,3 +125,39 @@ Deno.test("the client sends the prepared history, and keepReasoning per call", a
   ]);
   assert.equal(kept[3].reasoning, "Report it.");
 });
+
+Deno.test("prepareHistory() sends the same copy of an unchanged message every turn, and a new one when it changed in place", () => {
+  const call: ChatMessage = {
+    role: "assistant",
+    content: null,
+    reasoning: "Look it up.",
+    tool_calls: [{
+      id: "c1",
+      type: "function",
+      function: { name: "f", arguments: "{}" },
+    }],
+  };
+  const turn = [{ role: "user" as const, content: "Go" }, call];
+  const first = keptReasoning(turn)[1];
+  assert.equal(keptReasoning(turn)[1], first);
+  assert.notEqual(first, call);
+  assert.equal(first.reasoning, "Look it up.");
+  // A later user message: the reasoning is no longer sent, the copy differs.
+  const later = keptReasoning([...turn, { role: "user", content: "More" }])[1];
+  assert.equal(later.reasoning, undefined);
+  assert.equal(keptReasoning(turn)[1], first);
+  // Changed in place: the copy follows.
+  call.tool_calls = [{
+    id: "c2",
+    type: "function",
+    function: { name: "g", arguments: "{}" },
+  }];
+  assert.equal(keptReasoning(turn)[1].tool_calls?.[0].id, "c2");
+  call.reasoning = "Think again.";
+  assert.equal(keptReasoning(turn)[1].reasoning, "Think again.");
+  (call as unknown as Record<string, unknown>).name = "agent";
+  assert.equal(
+    (keptReasoning(turn)[1] as unknown as Record<string, unknown>).name,
+    "agent",
+  );
+});

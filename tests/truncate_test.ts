@@ -5,6 +5,8 @@ import {
   ConfigError,
   ContextSizeError,
   countMessageTokens,
+  InvalidMessageError,
+  type Renderer,
   type Tokenizer,
   truncateMessages,
 } from "../mod.ts";
@@ -26,8 +28,13 @@ const result = (id: string): ChatMessage => ({
   tool_call_id: id,
   content: "r",
 });
-const tokens = (messages: ChatMessage[]) =>
-  countMessageTokens(messages, { tokenizer, currentDate });
+// Counted from scratch: a new tokenizer object shares nothing remembered.
+const tokens = (messages: ChatMessage[], renderer?: Renderer) =>
+  countMessageTokens(messages, {
+    tokenizer: { count: (text) => text.length },
+    currentDate,
+    ...(renderer ? { renderer } : {}),
+  });
 
 Deno.test("truncateMessages() keeps everything that fits and says nothing was dropped or shortened", () => {
   const messages = [sys("s"), user("hi"), bot("hello"), user("bye")];
@@ -309,27 +316,154 @@ Deno.test("truncateMessages() checks the window", () => {
   );
 });
 
-Deno.test("truncateMessages() counts each message once: tokenizer calls grow linearly", () => {
-  let calls = 0;
-  const counting: Tokenizer = { count: (text) => (calls++, text.length) };
-  for (const n of [1_000, 10_000]) {
-    const messages: ChatMessage[] = [sys("s")];
-    for (let i = 0; i < n; i++) {
-      messages.push(i % 2 ? bot(`answer ${i}`) : user(`question ${i}`));
+/** A history of `n` short turns, a tool call and its result every tenth message. */
+function longHistory(n: number, size = 1): ChatMessage[] {
+  const messages: ChatMessage[] = [sys("s")];
+  for (let i = 1; i < n; i++) {
+    const text = `message ${i} `.repeat(size);
+    if (i % 10 === 3) {
+      messages.push(call(`c${i}`, "lookup"), {
+        ...result(`c${i}`),
+        content: text,
+      });
+      i++;
+    } else messages.push(i % 2 ? user(text) : bot(text));
+  }
+  messages.push(user("Summarise."));
+  return messages;
+}
+
+Deno.test("truncateMessages() counts only what can stay: as many texts for 100,000 messages as for 1,000", () => {
+  for (const renderer of [undefined, "vllm"] as const) {
+    const counted: number[] = [];
+    for (const n of [1_000, 100_000]) {
+      let calls = 0;
+      // A new tokenizer each time: nothing is remembered from another run.
+      const counting: Tokenizer = { count: (text) => (calls++, text.length) };
+      const out = truncateMessages(longHistory(n), {
+        maxContextSize: 8192,
+        tokenizer: counting,
+        currentDate,
+        ...(renderer ? { renderer } : {}),
+      });
+      assert.ok(out.dropped.length > 0);
+      assert.ok(out.promptTokens <= out.budget);
+      counted.push(calls);
     }
-    calls = 0;
-    const out = truncateMessages(messages, {
+    // The same window holds as many of the newest messages (their texts
+    // are a little longer), whatever came before.
+    assert.ok(
+      counted[1] <= counted[0] * 1.1,
+      `${renderer ?? "template"}: ${counted.join(" and ")} tokenizer calls`,
+    );
+  }
+});
+
+Deno.test("truncateMessages() remembers each message: the same history again counts no message, a turn more counts only it", () => {
+  for (const renderer of [undefined, "vllm", "vllm-0.22"] as const) {
+    const seen: string[] = [];
+    const counting: Tokenizer = {
+      count: (text) => (seen.push(text), text.length),
+    };
+    const options = {
       maxContextSize: 8192,
       tokenizer: counting,
       currentDate,
-    });
-    assert.ok(out.dropped.length > 0);
-    // A message is at most three pieces of text between special tokens.
+      ...(renderer ? { renderer } : {}),
+    };
+    const messages = longHistory(2_000);
+    const first = truncateMessages(messages, options);
+    const fixedTexts = (() => {
+      seen.length = 0;
+      truncateMessages([messages[0]], options);
+      return seen.length;
+    })();
+    seen.length = 0;
+    const again = truncateMessages(messages, options);
+    assert.deepEqual(again, first);
     assert.ok(
-      calls <= 3 * n + 10,
-      `${calls} tokenizer calls for ${n} messages`,
+      seen.length <= fixedTexts,
+      `${seen.length} texts counted again: ${seen.slice(0, 5).join(" | ")}`,
     );
+    // One turn more: its two messages are counted, nothing older.
+    const next = [...messages, bot("Done."), user("And now?")];
+    seen.length = 0;
+    const later = truncateMessages(next, options);
+    assert.ok(
+      seen.filter((t) => t.includes("message ")).length === 0,
+      `old messages counted again: ${seen.join(" | ")}`,
+    );
+    assert.ok(seen.includes("Done.") && seen.includes("And now?"));
+    // And what it found equals a count from scratch.
+    assert.equal(later.promptTokens, tokens(later.kept, renderer));
   }
+});
+
+Deno.test("truncateMessages() counts a message changed in place again", () => {
+  for (const renderer of [undefined, "vllm"] as const) {
+    const options = {
+      maxContextSize: 2000,
+      maxTokens: 500,
+      tokenizer,
+      currentDate,
+      ...(renderer ? { renderer } : {}),
+    };
+    const messages = longHistory(400);
+    truncateMessages(messages, options);
+    const last = messages.length - 2;
+    const changes: ((m: ChatMessage) => void)[] = [
+      (m) => m.content = `${m.content}`.repeat(3),
+      (m) => m.content = [{ type: "text", text: "now in parts" }],
+      (m) => {
+        if (Array.isArray(m.content)) {
+          m.content[0] = { type: "text", text: "x" };
+        }
+      },
+      (m) => m.reasoning = "second thoughts",
+      (m) => m.role = "user",
+    ];
+    for (const change of changes) {
+      change(messages[last]);
+      const out = truncateMessages(messages, options);
+      assert.equal(out.promptTokens, tokens(out.kept, renderer));
+    }
+    // A tool call's arguments changed in place.
+    const caller = messages.findLast((m) => m.tool_calls?.length)!;
+    caller.tool_calls![0].function.arguments = '{"query":"a much longer one"}';
+    const out = truncateMessages(messages, options);
+    assert.equal(out.promptTokens, tokens(out.kept, renderer));
+  }
+});
+
+Deno.test("truncateMessages() checks the messages it reads, and the role of every other", () => {
+  const messages = longHistory(3_000);
+  // An old message with bad content is dropped unread…
+  messages[5] = { role: "user", content: 42 } as unknown as ChatMessage;
+  const out = truncateMessages(messages, { tokenizer, currentDate });
+  assert.ok(out.dropped.includes(messages[5]));
+  // …one with no known role is an error wherever it is…
+  messages[5] = { role: "bot", content: "hi" } as unknown as ChatMessage;
+  assert.throws(
+    () => truncateMessages(messages, { tokenizer, currentDate }),
+    (e: unknown) =>
+      e instanceof InvalidMessageError &&
+      e.index === 5,
+  );
+  messages[5] = null as unknown as ChatMessage;
+  assert.throws(
+    () => truncateMessages(messages, { tokenizer, currentDate }),
+    InvalidMessageError,
+  );
+  // …and one that would be kept is checked in full.
+  messages[5] = user("ok");
+  messages[messages.length - 3] = {
+    role: "assistant",
+    content: [{ type: "text" }],
+  } as unknown as ChatMessage;
+  assert.throws(
+    () => truncateMessages(messages, { tokenizer, currentDate }),
+    InvalidMessageError,
+  );
 });
 
 // Random well-formed histories: units of system, user, assistant, and
@@ -393,6 +527,7 @@ function bruteForce(
   messages: ChatMessage[],
   budget: number,
   keepFirst: boolean,
+  renderer?: Renderer,
 ): ChatMessage[] | undefined {
   const pinned = new Set<number>();
   messages.forEach((m, i) => {
@@ -421,7 +556,7 @@ function bruteForce(
     )
   ) {
     const kept = messages.filter((_, i) => pinned.has(i) || i >= start);
-    if (tokens(kept) <= budget) return kept;
+    if (tokens(kept, renderer) <= budget) return kept;
   }
   return undefined;
 }
@@ -433,8 +568,14 @@ Deno.test("truncateMessages() keeps its promises on random histories and equals 
       history,
       fc.integer({ min: 60, max: 700 }),
       fc.boolean(),
-      (messages, room, keepFirst) => {
-        const fixed = tokens([]);
+      fc.constantFrom<Renderer | undefined>(
+        undefined,
+        "vllm",
+        "vllm-0.30",
+        "vllm-0.22",
+      ),
+      (messages, room, keepFirst, renderer) => {
+        const fixed = tokens([], renderer);
         const options = {
           maxContextSize: fixed + room + 20,
           maxTokens: 20,
@@ -442,8 +583,14 @@ Deno.test("truncateMessages() keeps its promises on random histories and equals 
           currentDate,
           keepFirstUserMessage: keepFirst,
           shortenOversized: false,
+          ...(renderer ? { renderer } : {}),
         };
-        const expected = bruteForce(messages, fixed + room, keepFirst);
+        const expected = bruteForce(
+          messages,
+          fixed + room,
+          keepFirst,
+          renderer,
+        );
         let out;
         try {
           out = truncateMessages(messages, options);
@@ -455,7 +602,7 @@ Deno.test("truncateMessages() keeps its promises on random histories and equals 
         if (out.dropped.length) truncated++;
         // It fits, and says so truthfully.
         assert.ok(out.promptTokens <= out.budget);
-        assert.equal(out.promptTokens, tokens(out.kept));
+        assert.equal(out.promptTokens, tokens(out.kept, renderer));
         // Order is kept, nothing is lost, nothing is duplicated.
         assert.deepEqual(
           out.kept,

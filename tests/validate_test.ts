@@ -21,6 +21,7 @@ Deno.test("validateContext() reports the prompt, the budget and what is left", (
     budget: 800,
     available: 800 - framing - 100,
     fits: true,
+    complete: true,
   });
 });
 
@@ -72,4 +73,61 @@ Deno.test("validateContext() uses 8192 and 2048 by default and checks the window
     ConfigError,
   );
   assert.throws(() => validateContext([], { maxContextSize: -1 }), ConfigError);
+});
+
+Deno.test("validateContext() counts from the newest message and stops once the window is full", () => {
+  let calls = 0;
+  const counting = { count: (text: string) => (calls++, text.length) };
+  const turn = (i: number) => [
+    { role: "user" as const, content: `question ${i}` },
+    { role: "assistant" as const, content: `answer ${i}` },
+  ];
+  const sizes = [100, 100_000];
+  const seen = sizes.map((n) => {
+    calls = 0;
+    const history = Array.from({ length: n / 2 }, (_, i) => turn(i)).flat();
+    const check = validateContext(history, {
+      tokenizer: { ...counting },
+      currentDate,
+      maxContextSize: 1200,
+      maxTokens: 200,
+    });
+    assert.equal(check.fits, false);
+    assert.equal(check.complete, false);
+    assert.ok(check.promptTokens > check.budget);
+    assert.ok(
+      check.promptTokens <=
+        countMessageTokens(history, { tokenizer: perChar, currentDate }),
+    );
+    return calls;
+  });
+  assert.ok(seen[1] <= seen[0] * 1.2, `${seen.join(" and ")} texts counted`);
+});
+
+Deno.test("validateContext() agrees with a full count on random histories", () => {
+  for (let seed = 1; seed <= 300; seed++) {
+    let x = seed;
+    const next = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const history = Array.from({ length: Math.floor(next() * 40) }, (_, i) => ({
+      role: (["user", "assistant", "system"] as const)[Math.floor(next() * 3)],
+      content: "w".repeat(Math.floor(next() * 200)) + i,
+    }));
+    const window = {
+      maxContextSize: 300 + Math.floor(next() * 4000),
+      maxTokens: 100,
+      tokenizer: { count: (text: string) => text.length },
+      currentDate,
+    };
+    const check = validateContext(history, window);
+    const total = countMessageTokens(history, {
+      tokenizer: window.tokenizer,
+      currentDate,
+    });
+    assert.equal(check.fits, total <= check.budget, `seed ${seed}`);
+    if (check.complete) assert.equal(check.promptTokens, total);
+    else {assert.ok(
+        check.promptTokens > check.budget && check.promptTokens <= total,
+      );}
+    assert.equal(check.available, check.budget - check.promptTokens);
+  }
 });

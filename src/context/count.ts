@@ -8,40 +8,10 @@
 
 import type { ChatMessage } from "../types.ts";
 import { assertValidMessages } from "../wire/messages.ts";
-import { forEachSpecialSplit } from "../harmony/special_tokens.ts";
-import {
-  DEFAULT_SYSTEM_MESSAGE_TOKENS,
-  harmonyFixedParts,
-  type HarmonyPromptOptions,
-  isHarmonyRenderer,
-} from "../harmony/prompt.ts";
-import type { Piece } from "../harmony/encoding.ts";
-import { harmonyPathPieces } from "../harmony/harmony_path.ts";
-import { HarmonyWalk } from "../harmony/walk.ts";
+import type { HarmonyPromptOptions } from "../harmony/prompt.ts";
+import { messageCosts } from "./message_costs.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 import { type ContextOptions, resolveCountingOptions } from "./window.ts";
-
-/**
- * The tokens of rendered harmony text: one per special token, and the
- * tokenizer's count of the text between them.
- *
- * @param text Text with special tokens written out, such as a rendered prompt.
- * @param tokenizer What counts the ordinary text.
- * @returns Its tokens.
- */
-export function countRenderedTokens(
-  text: string,
-  tokenizer: Tokenizer,
-): number {
-  if (tokenizer.exact) return tokenizer.count(text);
-  let total = 0;
-  forEachSpecialSplit(
-    text,
-    (ordinary) => total += tokenizer.count(ordinary),
-    () => total++,
-  );
-  return total;
-}
 
 /** A conversation's prompt tokens, split where messages begin. */
 export interface MessageTokenCounts {
@@ -67,37 +37,11 @@ export function messageTokenCounts(
   tokenizer: Tokenizer,
   template: HarmonyPromptOptions = {},
 ): MessageTokenCounts {
-  if (isHarmonyRenderer(template.renderer)) {
-    return harmonyPathCounts(messages, tokenizer, template);
-  }
-  const parts = harmonyFixedParts(messages, template);
-  // The template's default system message has a known count; estimating
-  // its fixed text would only add error.
-  const system = parts.defaultSystem && !tokenizer.exact
-    ? DEFAULT_SYSTEM_MESSAGE_TOKENS[
-      template.tools?.length ? "withTools" : "plain"
-    ]
-    : countRenderedTokens(parts.system, tokenizer);
-  const fixed = system +
-    (parts.developer ? countRenderedTokens(parts.developer, tokenizer) : 0) +
-    1 + tokenizer.count("assistant"); // <|start|>assistant, the footer
-  let total = fixed;
-  // Each message is counted from the texts between its special tokens,
-  // without building its rendering; one whose text holds special-token
-  // markup is rendered and split.
-  const walk = new HarmonyWalk(messages);
-  const count = (text: string) => tokenizer.count(text);
+  const costs = messageCosts(messages, tokenizer, template);
   const counts = new Array<number>(messages.length);
-  for (let i = 0; i < messages.length; i++) {
-    let n = walk.countPieces(i, count);
-    if (n === undefined) {
-      const part = walk.render(i);
-      n = part ? countRenderedTokens(part, tokenizer) : 0;
-    }
-    counts[i] = n;
-    total += n;
-  }
-  return { fixed, messages: counts, total };
+  let total = costs.fixed;
+  for (let i = 0; i < messages.length; i++) total += counts[i] = costs.at(i);
+  return { fixed: costs.fixed, messages: counts, total };
 }
 
 /**
@@ -142,57 +86,4 @@ export function countMessageTokens(
   assertValidMessages(messages, true);
   const { tokenizer, template } = resolveCountingOptions(options);
   return messageTokenCounts(messages, tokenizer, template).total;
-}
-
-/**
- * The tokens of rendered pieces, as openai-harmony encodes them: one per
- * special token, each text on its own and as ordinary text.
- */
-export function countPieces(
-  pieces: readonly Piece[],
-  tokenizer: Tokenizer,
-): number {
-  const count = tokenizer.countOrdinary ?? tokenizer.count;
-  let total = 0;
-  for (const piece of pieces) {
-    if ("special" in piece) total++;
-    else if (piece.text) total += count(piece.text);
-  }
-  return total;
-}
-
-/** {@link messageTokenCounts} on the harmony path (vLLM): openai-harmony's pieces. */
-function harmonyPathCounts(
-  messages: readonly ChatMessage[],
-  tokenizer: Tokenizer,
-  template: HarmonyPromptOptions,
-): MessageTokenCounts {
-  const { head, messages: parts, footer } = harmonyPathPieces(
-    messages,
-    template,
-  );
-  // The system message is the template's, text for text: its known count
-  // serves here too when estimating.
-  const [system, ...rest] = splitFirstMessage(head);
-  const systemTokens = template.modelIdentity === undefined && !tokenizer.exact
-    ? DEFAULT_SYSTEM_MESSAGE_TOKENS[
-      template.tools?.length ? "withTools" : "plain"
-    ]
-    : countPieces(system, tokenizer);
-  const fixed = systemTokens + countPieces(rest.flat(), tokenizer) +
-    countPieces(footer, tokenizer);
-  const counts = parts.map((p) => countPieces(p, tokenizer));
-  return {
-    fixed,
-    messages: counts,
-    total: fixed + counts.reduce((a, b) => a + b, 0),
-  };
-}
-
-/** The pieces of the first message, and the rest. */
-function splitFirstMessage(pieces: Piece[]): [Piece[], Piece[]] {
-  const end = pieces.findIndex((p) =>
-    "special" in p && (p.special === "<|end|>" || p.special === "<|call|>")
-  );
-  return [pieces.slice(0, end + 1), pieces.slice(end + 1)];
 }

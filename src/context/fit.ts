@@ -13,7 +13,7 @@ import type { HarmonyPromptOptions } from "../harmony/prompt.ts";
 import type { Logger } from "../logger.ts";
 import type { ChatMessage, Truncation } from "../types.ts";
 import { messageTokenCounts } from "./count.ts";
-import { prepareHistory } from "./history.ts";
+import { latestUserIndex, prepareHistory, prepareMessage } from "./history.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 import { truncateToWindow } from "./truncate.ts";
 import { contextWindow } from "./window.ts";
@@ -72,8 +72,8 @@ export function fitToContext(
 ): FittedMessages {
   const { maxContextSize, maxTokens, tokenizer, template, policy } = settings;
   const window = contextWindow(maxContextSize, maxTokens);
-  const prepared = prepareHistory(messages, policy.keepReasoning);
   if (policy.contextOverflow === "error") {
+    const prepared = prepareHistory(messages, policy.keepReasoning);
     const promptTokens =
       messageTokenCounts(prepared, tokenizer, template).total;
     if (promptTokens <= window.budget) {
@@ -81,15 +81,23 @@ export function fitToContext(
     }
     throw new ContextSizeError({ promptTokens, maxContextSize, maxTokens });
   }
-  const result = truncateToWindow(prepared, {
-    window,
-    tokenizer,
-    template,
-    keepFirstUserMessage: policy.keepFirstUserMessage,
-    shortenOversized: true,
-  });
+  // Each message is prepared when the fitting reads it: the older ones it
+  // drops unread cost nothing.
+  const latestUser = latestUserIndex(messages);
+  const result = truncateToWindow(
+    messages,
+    {
+      window,
+      tokenizer,
+      template,
+      keepFirstUserMessage: policy.keepFirstUserMessage,
+      shortenOversized: true,
+    },
+    (message, i) =>
+      prepareMessage(message, policy.keepReasoning || i > latestUser),
+  );
   if (result.dropped.length === 0 && result.shortened.length === 0) {
-    return { messages: prepared, promptTokens: result.promptTokens };
+    return { messages: result.kept, promptTokens: result.promptTokens };
   }
   const shortenedNote = result.shortened.length
     ? ` and shortened ${result.shortened.length} (its middle replaced by a marker)`

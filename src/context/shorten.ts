@@ -7,7 +7,7 @@
  */
 
 import type { ChatMessage, ShortenedMessage } from "../types.ts";
-import { countRenderedTokens } from "./count.ts";
+import { countRenderedTokens } from "./rendered_tokens.ts";
 import { harmonyMessagePart } from "../harmony/prompt.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 

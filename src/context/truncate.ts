@@ -11,9 +11,9 @@
  */
 
 import { ContextSizeError } from "../errors/mod.ts";
-import { assertValidMessages } from "../wire/messages.ts";
+import { assertMessageList, assertValidMessage } from "../wire/messages.ts";
 import type { ChatMessage, ShortenedMessage, Truncation } from "../types.ts";
-import { messageTokenCounts } from "./count.ts";
+import { messageCosts } from "./message_costs.ts";
 import { shortenMessage } from "./shorten.ts";
 import {
   type ContextOptions,
@@ -30,8 +30,11 @@ import {
  * answers it, tool calls and their results included) is kept or dropped
  * whole; what is kept of the rest is the newest run of turns that fits, in
  * order. If what must stay does not fit on its own, the largest message of
- * the turn in progress is shortened in the middle. Each message is counted
- * once, so time is linear in the number of messages.
+ * the turn in progress is shortened in the middle. Only the messages that
+ * can stay are counted (the newest, back to the first turn that does not
+ * fit), and each message object is counted once across calls, so the time
+ * is bounded by the window rather than the history; messages dropped
+ * unread are checked for a role only.
  *
  * @param messages The conversation.
  * @param options The window (8192 tokens with 2048 for the answer by default),
@@ -66,56 +69,68 @@ export function truncateMessages(
   messages: readonly ChatMessage[],
   options: ContextOptions = {},
 ): Truncation {
-  assertValidMessages(messages, true);
+  assertMessageList(messages, true);
   return truncateToWindow(messages, resolveContextOptions(options));
 }
 
 /**
  * {@link truncateMessages} with its options already checked: the client's
- * path, which has resolved them once.
+ * path, which has resolved them once. Each message it counts is checked
+ * first; the older ones it drops unread are checked for a role only.
  */
 export function truncateToWindow(
-  messages: readonly ChatMessage[],
+  original: readonly ChatMessage[],
   settings: ContextSettings,
+  prepare?: (message: ChatMessage, i: number) => ChatMessage,
 ): Truncation {
   const { window, tokenizer, template } = settings;
   const { budget } = window;
-  const counts = messageTokenCounts(messages, tokenizer, template);
-  if (counts.total <= budget) {
-    return {
-      kept: [...messages],
-      dropped: [],
-      shortened: [],
-      promptTokens: counts.total,
-      budget,
-    };
-  }
-
+  // What is counted and sent: each message prepared when first read, the
+  // rest left as they are (they are only looked at for their roles and
+  // tool calls, which preparing does not change).
+  const messages = prepare ? original.slice() : original as ChatMessage[];
+  const costs = messageCosts(messages, tokenizer, template);
   const n = messages.length;
+  const cost = new Map<number, number>();
+  const costOf = (i: number): number => {
+    let known = cost.get(i);
+    if (known === undefined) {
+      assertValidMessage(original[i], i);
+      if (prepare) messages[i] = prepare(original[i], i);
+      cost.set(i, known = costs.at(i));
+    }
+    return known;
+  };
   const keep = new Uint8Array(n);
-  let used = counts.fixed;
+  let used = costs.fixed;
   const pin = (i: number) => {
     if (keep[i]) return;
     keep[i] = 1;
-    used += counts.messages[i];
+    used += costOf(i);
   };
+  // Every system message stays wherever it is: the one pass over the
+  // whole history, reading roles only.
   for (let i = 0; i < n; i++) {
-    const role = messages[i].role;
+    const role = messages[i]?.role;
     if (role === "system" || role === "developer") pin(i);
+    else if (role !== "user" && role !== "assistant" && role !== "tool") {
+      assertValidMessage(messages[i], i);
+    }
   }
+  const turns = new TurnReader(messages);
   // The turn in progress: the latest user message and all that follows it
   // (calls and their results); without a user message, the last unit.
-  const current = n === 0 ? 0 : turnStart(messages, n - 1);
+  const current = n === 0 ? 0 : turns.start(n - 1);
   for (let i = current; i < n; i++) pin(i);
   if (settings.keepFirstUserMessage) {
     const first = messages.findIndex((m) => m.role === "user");
     if (first >= 0) pin(first);
   }
 
-  const final = [...messages];
+  let replaced: { index: number; message: ChatMessage } | undefined;
   const shortened: ShortenedMessage[] = [];
   if (used > budget) {
-    const target = largestShortenable(messages, current, counts.messages);
+    const target = largestShortenable(messages, current, costOf);
     if (!settings.shortenOversized || target < 0) {
       throw new ContextSizeError({
         promptTokens: used,
@@ -123,7 +138,7 @@ export function truncateToWindow(
         maxTokens: window.maxTokens,
       });
     }
-    const allowed = budget - (used - counts.messages[target]);
+    const allowed = budget - (used - costOf(target));
     const result = shortenMessage(messages, target, allowed, tokenizer);
     if (!result) {
       throw new ContextSizeError({
@@ -132,45 +147,76 @@ export function truncateToWindow(
         maxTokens: window.maxTokens,
       });
     }
-    final[target] = result.message;
+    replaced = { index: target, message: result.message };
     shortened.push(result.report);
-    used += result.report.tokensAfter - counts.messages[target];
+    used += result.report.tokensAfter - costOf(target);
   }
 
   // Walk back from the newest turn; stop at the first that does not fit, so
-  // that what is kept is one unbroken run of the latest turns, each whole.
+  // that what is kept is one unbroken run of the latest turns, each whole,
+  // and nothing older is counted.
   let end = n;
   while (end > 0) {
-    const start = turnStart(messages, end - 1);
-    let cost = 0;
-    for (let i = start; i < end; i++) if (!keep[i]) cost += counts.messages[i];
-    if (used + cost > budget) break;
+    const start = turns.start(end - 1);
+    let extra = 0;
+    for (let i = start; i < end && used + extra <= budget; i++) {
+      if (!keep[i]) extra += costOf(i);
+    }
+    if (used + extra > budget) break;
     for (let i = start; i < end; i++) keep[i] = 1;
-    used += cost;
+    used += extra;
     end = start;
   }
-
+  // What is kept is the pinned messages before `end` and everything from
+  // it on; the rest, the caller's own objects, is what was dropped.
   const kept: ChatMessage[] = [];
-  const dropped: ChatMessage[] = [];
-  for (let i = 0; i < n; i++) {
-    if (keep[i]) kept.push(final[i]);
-    else dropped.push(messages[i]);
+  const droppedRuns: ChatMessage[][] = [];
+  let from = 0;
+  for (let i = 0; i < end; i++) {
+    if (!keep[i]) continue;
+    if (i > from) droppedRuns.push(original.slice(from, i));
+    kept.push(messages[i]);
+    from = i + 1;
   }
+  if (end > from) droppedRuns.push(original.slice(from, end));
+  const dropped = droppedRuns.length === 1
+    ? droppedRuns[0]
+    : ([] as ChatMessage[]).concat(...droppedRuns);
+  const before = kept.length;
+  for (let i = end; i < n; i++) kept.push(messages[i]);
+  // Only the turn in progress is shortened, and it is never dropped.
+  if (replaced) kept[before + replaced.index - end] = replaced.message;
   return { kept, dropped, shortened, promptTokens: used, budget };
 }
 
 /**
- * Where the turn that holds message `last` begins: at the user message that
- * opened it, so that a question and everything that answers it (tool calls
- * and their results included) are kept or dropped together. Before the first
- * user message, or in a history without one, a unit is a message, or an
- * assistant message that calls tools with the results after it.
+ * Where turns begin, found walking back: a turn starts at the user message
+ * that opened it, so that a question and everything that answers it (tool
+ * calls and their results included) are kept or dropped together. Before
+ * the first user message, or in a history without one, a unit is a
+ * message, or an assistant message that calls tools with the results after
+ * it. Walking back over a history costs one look at each message.
  */
-function turnStart(messages: readonly ChatMessage[], last: number): number {
-  for (let i = last; i >= 0; i--) {
-    if (messages[i].role === "user") return i;
+class TurnReader {
+  readonly #messages: readonly ChatMessage[];
+  /** No user message before this index (known once a scan reached the start). */
+  #noUserBefore = 0;
+
+  constructor(messages: readonly ChatMessage[]) {
+    this.#messages = messages;
   }
-  return unitStart(messages, last);
+
+  /** @returns Where the turn that holds message `last` begins. */
+  start(last: number): number {
+    const messages = this.#messages;
+    if (last >= this.#noUserBefore) {
+      for (let i = last; i >= this.#noUserBefore; i--) {
+        if (messages[i].role === "user") return i;
+      }
+      this.#noUserBefore = last + 1;
+    }
+    return unitStart(messages, last);
+  }
 }
 
 /** Where the unit that ends at `last` begins: tool results belong to the call before them. */
@@ -189,13 +235,13 @@ function unitStart(messages: readonly ChatMessage[], last: number): number {
 function largestShortenable(
   messages: readonly ChatMessage[],
   current: number,
-  counts: readonly number[],
+  costOf: (i: number) => number,
 ): number {
   let best = -1;
   for (let i = current; i < messages.length; i++) {
     const role = messages[i].role;
     if (role === "system" || role === "developer") continue;
-    if (best < 0 || counts[i] > counts[best]) best = i;
+    if (best < 0 || costOf(i) > costOf(best)) best = i;
   }
   return best;
 }

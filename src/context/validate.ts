@@ -5,8 +5,8 @@
  */
 
 import type { ChatMessage } from "../types.ts";
-import { assertValidMessages } from "../wire/messages.ts";
-import { messageTokenCounts } from "./count.ts";
+import { assertMessageList, assertValidMessage } from "../wire/messages.ts";
+import { messageCosts } from "./message_costs.ts";
 import { type ContextOptions, resolveContextOptions } from "./window.ts";
 
 /**
@@ -16,9 +16,12 @@ import { type ContextOptions, resolveContextOptions } from "./window.ts";
  * ```ts
  * import { type ContextCheck, validateContext } from "@gptoss/client";
  * import assert from "node:assert/strict";
- * const say = (c: ContextCheck) => c.fits ? "ok" : `${-c.available} tokens too many`;
+ * const say = (c: ContextCheck) =>
+ *   c.fits ? "ok" : `${c.complete ? "" : "at least "}${-c.available} tokens too many`;
  * const long = [{ role: "user" as const, content: "word ".repeat(10_000) }];
  * assert.match(say(validateContext(long)), /^\d+ tokens too many$/);
+ * const history = Array.from({ length: 500 }, () => long[0]);
+ * assert.match(say(validateContext(history)), /^at least \d+ tokens too many$/);
  * ```
  */
 export interface ContextCheck {
@@ -30,6 +33,14 @@ export interface ContextCheck {
   available: number;
   /** Whether the prompt plus `maxTokens` fits `maxContextSize`. */
   fits: boolean;
+  /**
+   * Whether `promptTokens` counts every message. Counting goes from the
+   * newest message back and stops once the budget is exceeded, so for a
+   * prompt that does not fit this is `false` when older messages were left
+   * uncounted: `promptTokens` is then a lower bound (at least
+   * `budget + 1`). `countMessageTokens` counts them all.
+   */
+  complete: boolean;
 }
 
 /**
@@ -59,14 +70,29 @@ export function validateContext(
   messages: readonly ChatMessage[],
   options: ContextOptions = {},
 ): ContextCheck {
-  assertValidMessages(messages, true);
+  assertMessageList(messages, true);
   const { window, tokenizer, template } = resolveContextOptions(options);
-  const promptTokens = messageTokenCounts(messages, tokenizer, template).total;
+  const costs = messageCosts(messages, tokenizer, template);
+  // Every message's role is read; its content only when it is counted.
+  for (let i = 0; i < messages.length; i++) {
+    const role = messages[i]?.role;
+    if (
+      role !== "user" && role !== "assistant" && role !== "tool" &&
+      role !== "system" && role !== "developer"
+    ) assertValidMessage(messages[i], i);
+  }
+  let promptTokens = costs.fixed;
+  let i = messages.length - 1;
+  for (; i >= 0 && promptTokens <= window.budget; i--) {
+    assertValidMessage(messages[i], i);
+    promptTokens += costs.at(i);
+  }
   const available = window.budget - promptTokens;
   return {
     promptTokens,
     budget: window.budget,
     available,
     fits: available >= 0,
+    complete: i < 0,
   };
 }

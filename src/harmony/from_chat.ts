@@ -43,14 +43,6 @@ export interface HarmonyRequest {
  */
 export type HarmonyLayout = "separate-system" | "folded-instructions";
 
-/** The harmony conversation, the part each chat message became apart. */
-export interface HarmonyConversation {
-  /** The system message and, with tools, the developer message. */
-  head: HarmonyMessage[];
-  /** For each chat message, the harmony messages it became (some none). */
-  messages: HarmonyMessage[][];
-}
-
 /** vLLM's `flatten_chat_text_content`: text parts joined with nothing between. */
 function flatten(content: string | ContentPart[] | null | undefined): string {
   if (Array.isArray(content)) {
@@ -219,9 +211,30 @@ export class HarmonyConversationReader {
       (message.role === "system" || message.role === "developer")
     ) return [];
     const group = convert(message, this.#toolNameOf, this.#folded);
-    return i <= this.#lastFinalIndex()
+    return this.#dropsAnalysis(i)
       ? group.filter((m) => m.channel !== "analysis")
       : group;
+  }
+
+  /**
+   * What, besides message `i` itself, decides what it becomes: a key that
+   * is equal for two readings exactly when they convert the message alike.
+   */
+  contextKey(i: number): string {
+    const message = this.#messages[i];
+    const first = this.#folded && i === 0 &&
+      (message.role === "system" || message.role === "developer");
+    const tool = message.role === "tool"
+      ? this.#toolNameOf(message.tool_call_id ?? "") ?? ""
+      : "";
+    return `${first ? 1 : 0}${this.#dropsAnalysis(i) ? 1 : 0}${tool}`;
+  }
+
+  /** Whether message `i` has reasoning that vLLM leaves out (it is before the last final answer). */
+  #dropsAnalysis(i: number): boolean {
+    const message = this.#messages[i];
+    return message.role === "assistant" && Boolean(message.reasoning) &&
+      i <= this.#lastFinalIndex();
   }
 
   #toolNameOf = (id: string): string | undefined => {
@@ -254,20 +267,4 @@ export class HarmonyConversationReader {
 function becomesFinal(message: ChatMessage): boolean {
   return message.role === "assistant" && !message.tool_calls?.length &&
     Boolean(texts(message.content)[0]);
-}
-
-/**
- * @param messages The chat messages as they are sent.
- * @param request The request's tools, effort, date and the server's layout.
- * @returns The harmony conversation vLLM renders for them.
- */
-export function harmonyFromChat(
-  messages: readonly ChatMessage[],
-  request: HarmonyRequest,
-): HarmonyConversation {
-  const reader = new HarmonyConversationReader(messages, request);
-  return {
-    head: reader.head,
-    messages: messages.map((_, i) => reader.group(i)),
-  };
 }

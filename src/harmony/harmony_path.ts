@@ -16,7 +16,7 @@ import {
   messagePieces,
   type Piece,
 } from "./encoding.ts";
-import { harmonyFromChat } from "./from_chat.ts";
+import { HarmonyConversationReader } from "./from_chat.ts";
 import type { HarmonyPromptOptions, Renderer } from "./prompt.ts";
 import { formatDate } from "./prompt.ts";
 
@@ -25,6 +25,69 @@ export interface HarmonyPathPieces {
   head: Piece[];
   messages: Piece[][];
   footer: readonly Piece[];
+}
+
+/**
+ * A conversation on the harmony path, read message by message in any order:
+ * the head and generation prompt at once, each chat message's pieces when
+ * asked, so that pricing the newest messages costs only them.
+ */
+export class HarmonyPathReader {
+  /** vLLM's system message and the developer message, rendered. */
+  readonly head: Piece[];
+  /** The generation prompt. */
+  readonly footer: readonly Piece[] = COMPLETION_PIECES;
+  readonly #reader: HarmonyConversationReader;
+  readonly #tools: boolean;
+  readonly #style: HeaderStyle;
+
+  /**
+   * @param messages The chat messages as they are sent.
+   * @param options Tools, effort, date, identity, and which vLLM's rendering
+   * (`"vllm-0.22"`, `"vllm-0.30"`, the latest otherwise).
+   */
+  constructor(
+    messages: readonly ChatMessage[],
+    options: HarmonyPromptOptions = {},
+  ) {
+    this.#reader = new HarmonyConversationReader(messages, {
+      currentDate: formatDate(options.currentDate),
+      ...(options.tools ? { tools: options.tools } : {}),
+      ...(options.reasoningEffort
+        ? { reasoningEffort: options.reasoningEffort }
+        : {}),
+      ...(options.modelIdentity
+        ? { modelIdentity: options.modelIdentity }
+        : {}),
+      layout: options.renderer === "vllm-0.22"
+        ? "separate-system"
+        : "folded-instructions",
+    });
+    this.#tools = hasFunctionTools(this.#reader.head);
+    this.#style = options.renderer === "vllm" || options.renderer === undefined
+      ? "vllm-oss-harmony"
+      : "openai-harmony";
+    this.head = this.#render(this.#reader.head);
+  }
+
+  /** @returns The pieces chat message `i` renders as. */
+  pieces(i: number): Piece[] {
+    return this.#render(this.#reader.group(i));
+  }
+
+  /**
+   * What, besides message `i` itself, decides its pieces (equal keys, equal
+   * pieces for the same message); the renderer is the caller's to add.
+   */
+  contextKey(i: number): string {
+    return this.#reader.contextKey(i);
+  }
+
+  #render(group: HarmonyMessage[]): Piece[] {
+    return group.flatMap((message) =>
+      messagePieces(message, this.#tools, this.#style)
+    );
+  }
 }
 
 /**
@@ -37,28 +100,11 @@ export function harmonyPathPieces(
   messages: readonly ChatMessage[],
   options: HarmonyPromptOptions = {},
 ): HarmonyPathPieces {
-  const conversation = harmonyFromChat(messages, {
-    currentDate: formatDate(options.currentDate),
-    ...(options.tools ? { tools: options.tools } : {}),
-    ...(options.reasoningEffort
-      ? { reasoningEffort: options.reasoningEffort }
-      : {}),
-    ...(options.modelIdentity ? { modelIdentity: options.modelIdentity } : {}),
-    layout: options.renderer === "vllm-0.22"
-      ? "separate-system"
-      : "folded-instructions",
-  });
-  const tools = hasFunctionTools(conversation.head);
-  const style: HeaderStyle = options.renderer === "vllm" ||
-      options.renderer === undefined
-    ? "vllm-oss-harmony"
-    : "openai-harmony";
-  const render = (group: HarmonyMessage[]) =>
-    group.flatMap((message) => messagePieces(message, tools, style));
+  const reader = new HarmonyPathReader(messages, options);
   return {
-    head: render(conversation.head),
-    messages: conversation.messages.map(render),
-    footer: COMPLETION_PIECES,
+    head: reader.head,
+    messages: messages.map((_, i) => reader.pieces(i)),
+    footer: reader.footer,
   };
 }
 

@@ -154,21 +154,26 @@ export class TemplateContexts {
     this.#first = isInstructions(messages[0]);
   }
 
-  /** @returns Message `i`'s context. */
+  /**
+   * @returns Message `i`'s context; only what its role reads is looked up
+   * (the last call for a tool result, a later answer for tool calls), the
+   * rest is left empty.
+   */
   at(i: number): TemplateContext {
     const messages = this.#messages;
+    const message = messages[i];
     let lastCall = "";
-    for (let j = i - 1; j >= 0; j--) {
-      if (messages[j].role === "assistant") {
-        lastCall = lastCallAfter(messages[j], "");
-        break;
+    if (message.role === "tool") {
+      for (let j = i - 1; j >= 0; j--) {
+        if (messages[j].role === "assistant") {
+          lastCall = lastCallAfter(messages[j], "");
+          break;
+        }
       }
     }
-    return {
-      lastCall,
-      finalAfter: i < this.#lastFinalIndex(),
-      first: i === 0 && this.#first,
-    };
+    const finalAfter = message.role === "assistant" &&
+      Boolean(message.tool_calls?.length) && i < this.#lastFinalIndex();
+    return { lastCall, finalAfter, first: i === 0 && this.#first };
   }
 
   /** The last assistant message that calls no tool, or -1. */

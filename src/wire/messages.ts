@@ -27,6 +27,22 @@ export function assertValidMessages(
   messages: unknown,
   allowEmpty = false,
 ): asserts messages is ChatMessage[] {
+  assertMessageList(messages, allowEmpty);
+  for (let i = 0; i < messages.length; i++) assertValidMessage(messages[i], i);
+}
+
+/**
+ * The list itself, not its messages: for a reader that checks each message
+ * it reads with {@link assertValidMessage}, and no other.
+ *
+ * @param messages Whatever the caller passed as messages.
+ * @param allowEmpty Accept an empty list.
+ * @throws {InvalidMessageError} For an empty or non-array list.
+ */
+export function assertMessageList(
+  messages: unknown,
+  allowEmpty = false,
+): asserts messages is unknown[] {
   if (!Array.isArray(messages)) {
     throw new InvalidMessageError(
       -1,
@@ -41,10 +57,15 @@ export function assertValidMessages(
       'messages is empty; pass at least one, e.g. [{ role: "user", content: "Hello" }].',
     );
   }
-  for (let i = 0; i < messages.length; i++) checkMessage(messages[i], i);
 }
 
-function checkMessage(message: unknown, i: number): void {
+/**
+ * @param message One of the caller's messages.
+ * @param i Its index, for the error.
+ * @throws {InvalidMessageError} For a message without a known role, or
+ * content that is neither a string nor an array of parts.
+ */
+export function assertValidMessage(message: unknown, i: number): void {
   if (
     message === null || typeof message !== "object" || Array.isArray(message)
   ) {
