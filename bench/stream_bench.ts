@@ -1,13 +1,15 @@
 /**
  * The streaming benchmark: the floor (fetch + TextDecoderStream), this
- * client, the openai SDK and eventsource-parser each read a 100,000-event
- * gpt-oss stream, in 16 KiB writes and one event per write; each run is a
- * fresh process, contenders alternate, 5 runs each. Then the time to the
- * first delta over 200 sequential requests, against raw fetch.
- * Ratios are computed within this run.
+ * client, a plain client (split lines, `JSON.parse` every event),
+ * eventsource-parser and the openai SDK each read a 100,000-event gpt-oss
+ * stream of every server's shape (streaming/shapes.ts) in 16 KiB writes,
+ * and one shape one event per write; each run is a fresh process,
+ * contenders alternate, 5 runs each. Then the time to the first delta over
+ * 200 sequential requests, against raw fetch. Ratios are computed within
+ * this run.
  *
  * ```sh
- * deno task bench:stream      # or: deno run -A bench/stream_bench.ts [events] [runs]
+ * deno task bench:stream      # or: deno run -A bench/stream_bench.ts [events] [runs] [shape,shape]
  * ```
  *
  * @module
@@ -17,19 +19,22 @@ import {
   buildFirstDeltaStream,
   buildStream,
   serveStream,
+  type StreamBody,
 } from "./streaming/stream_server.ts";
+import { isNdjson, type Shape, SHAPES } from "./streaming/shapes.ts";
 
 const events = Number(Deno.args[0] ?? 100_000);
 const runs = Number(Deno.args[1] ?? 5);
-const contenders = ["floor", "client", "eventsource-parser", "openai"];
-const body = buildStream(events);
-const one = buildStream(4);
-const server = serveStream({
-  [events]: body,
-  4: one,
-  first: buildFirstDeltaStream(),
-});
+const only = Deno.args[2]?.split(",") as Shape[] | undefined;
+const shapes = only ?? SHAPES;
+const peers = ["floor", "client", "plain", "eventsource-parser", "openai"];
+const bodies: Record<string, StreamBody> = {};
+for (const shape of shapes) bodies[shape] = buildStream(shape, events);
+bodies.small = buildStream("vllm-reasoning", 4);
+bodies.first = buildFirstDeltaStream();
+const server = serveStream(bodies);
 const script = new URL("./streaming/contender.ts", import.meta.url).pathname;
+const found = (b: StreamBody) => [b.content, b.reasoning, b.arguments].join();
 
 async function run(
   args: string[],
@@ -59,30 +64,36 @@ const median = (xs: number[]) =>
 const fmt = (x: number) => x.toFixed(x < 10 ? 2 : 0);
 
 // Warm the module cache so that no run pays for downloads or compilation.
-for (const which of contenders) {
+for (const which of peers) {
   await run([
     which,
-    `${server.url}/4/bulk`,
-    String(one.contentLength),
-    String(one.reasoningLength),
+    `${server.url}/small/bulk`,
+    "vllm-reasoning",
+    found(bodies.small),
   ]);
 }
 
 console.log(
-  `${events.toLocaleString("en")} events, ${
-    (body.bulk.reduce((s, b) => s + b.length, 0) / 1e6).toFixed(1)
-  } MB; ${runs} runs each, alternating; Deno ${Deno.version.deno}, ${Deno.build.target}.\n`,
+  `${
+    events.toLocaleString("en")
+  } events per stream; ${runs} runs each, alternating, a fresh process each; Deno ${Deno.version.deno}, ${Deno.build.target}.\n`,
 );
-for (const framing of ["bulk", "event"] as const) {
+
+/** Runs the contenders on one stream and prints their table. */
+async function compare(name: string, framing: "bulk" | "event", title: string) {
+  const body = bodies[name];
+  const contenders = isNdjson(body.shape)
+    ? ["floor", "client", "plain"]
+    : peers;
   const times: Record<string, number[]> = {};
   const rss: Record<string, number[]> = {};
   for (let r = 0; r < runs; r++) {
     for (const which of contenders) {
       const result = await run([
         which,
-        `${server.url}/${events}/${framing}`,
-        String(body.contentLength),
-        String(body.reasoningLength),
+        `${server.url}/${name}/${framing}`,
+        body.shape,
+        found(body),
       ]);
       (times[which] ??= []).push(result.ms);
       (rss[which] ??= []).push(result.peakRssMb ?? 0);
@@ -90,9 +101,7 @@ for (const framing of ["bulk", "event"] as const) {
   }
   const floor = median(times.floor);
   const floorRss = median(rss.floor);
-  console.log(
-    `${framing === "bulk" ? "Bulk (16 KiB writes)" : "One event per write"}:\n`,
-  );
+  console.log(`${title} (${(body.bytes / 1e6).toFixed(1)} MB):\n`);
   console.log(
     "| Contender | Median ms | Min–max ms | × floor | Peak RSS MB | RSS over floor MB |",
   );
@@ -110,20 +119,30 @@ for (const framing of ["bulk", "event"] as const) {
   console.log();
 }
 
+for (const shape of shapes) {
+  await compare(shape, "bulk", `${shape}, 16 KiB writes`);
+}
+await compare(shapes[0], "event", `${shapes[0]}, one event per write`);
+
 // Time to the first delta. The target's stream sends the first delta in its
 // first event; a vLLM-style stream sends a role chunk first, so the client
 // waits for a second write there while raw fetch stops at the first.
 const ttftStreams = [
   ["first", "the first event carries the first delta (the target)"],
-  ["4", "a role chunk first, the first delta in the second write"],
+  ["small", "a role chunk first, the first delta in the second write"],
 ] as const;
 for (const [path, label] of ttftStreams) {
   const ttft: Record<string, number[]> = {};
   for (let r = 0; r < runs; r++) {
     for (const which of ["floor", "client"]) {
       (ttft[which] ??= []).push(
-        (await run([which, `${server.url}/${path}/event`, "0", "0", "ttft"]))
-          .ms,
+        (await run([
+          which,
+          `${server.url}/${path}/event`,
+          "vllm-reasoning",
+          "0,0,0",
+          "ttft",
+        ])).ms,
       );
     }
   }

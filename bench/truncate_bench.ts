@@ -1,8 +1,12 @@
 /**
- * Truncating histories of 1,000, 10,000 and 100,000 messages to the default
- * 8192-token window, with the built-in estimator and with the exact
- * tokenizer. Linear time shows as about ten times the time for ten times the
- * messages.
+ * Fitting histories of 100 to 100,000 messages to the default 8192-token
+ * window (`truncateMessages`, `validateContext`, and the client's own
+ * fitting), with the built-in estimator and with the exact tokenizer: cold
+ * (a tokenizer object that has counted nothing, so every message read is
+ * counted) and warm (the same history again, its counts remembered). Cost
+ * bounded by the window shows as the same time for 100,000 messages as for
+ * 1,000. Then a 200-turn tool-calling agent replayed turn by turn: the
+ * client's fitting of each request, counts remembered or not.
  *
  * ```sh
  * deno bench --allow-read bench/truncate_bench.ts
@@ -11,7 +15,14 @@
  * @module
  */
 
-import { type ChatMessage, truncateMessages } from "../mod.ts";
+import {
+  type ChatMessage,
+  estimatingTokenizer,
+  type Tokenizer,
+  truncateMessages,
+  validateContext,
+} from "../mod.ts";
+import { fitToContext } from "../src/context/fit.ts";
 import { gptOssTokenizer } from "../tokenizer/mod.ts";
 
 function history(size: number): ChatMessage[] {
@@ -55,30 +66,125 @@ function history(size: number): ChatMessage[] {
   return messages;
 }
 
-const sizes = [1_000, 10_000, 100_000];
+const sizes = [100, 1_000, 10_000, 100_000];
 const histories = new Map(sizes.map((n) => [n, history(n)]));
 const currentDate = "2025-08-05";
+const tokenizers = { estimator: estimatingTokenizer, exact: gptOssTokenizer };
+/** A tokenizer that counts like `t` but has counted nothing: nothing is remembered for it. */
+const fresh = (t: Tokenizer): Tokenizer => ({
+  count: (text) => t.count(text),
+  ...(t.countOrdinary
+    ? { countOrdinary: (text) => t.countOrdinary!(text) }
+    : {}),
+  exact: t.exact,
+});
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const fit = (
+  messages: ChatMessage[],
+  tokenizer: Tokenizer,
+  maxContextSize = 8192,
+) =>
+  fitToContext(messages, {
+    maxContextSize,
+    maxTokens: 2048,
+    tokenizer,
+    template: { currentDate },
+    policy: {
+      contextOverflow: "truncate",
+      keepReasoning: false,
+      keepFirstUserMessage: false,
+    },
+    logger: silent,
+  });
 
-for (const n of sizes) {
-  Deno.bench({
-    name: `estimator, ${n} messages`,
-    group: "estimator",
-    baseline: n === 1_000,
-    fn: () => {
-      truncateMessages(histories.get(n)!, { currentDate });
-    },
-  });
-}
-for (const n of sizes) {
-  Deno.bench({
-    name: `exact tokenizer, ${n} messages`,
-    group: "exact",
-    baseline: n === 1_000,
-    fn: () => {
-      truncateMessages(histories.get(n)!, {
-        currentDate,
-        tokenizer: gptOssTokenizer,
+for (const [name, tokenizer] of Object.entries(tokenizers)) {
+  for (const warm of [false, true]) {
+    for (const n of sizes) {
+      const messages = histories.get(n)!;
+      const use = () => warm ? tokenizer : fresh(tokenizer);
+      Deno.bench({
+        name: `truncateMessages, ${name}, ${
+          warm ? "warm" : "cold"
+        }, ${n} messages`,
+        group: `truncate ${name} ${warm ? "warm" : "cold"}`,
+        baseline: n === 100,
+        fn: () => {
+          truncateMessages(messages, { currentDate, tokenizer: use() });
+        },
       });
-    },
-  });
+    }
+  }
+  for (const n of sizes) {
+    const messages = histories.get(n)!;
+    Deno.bench({
+      name: `validateContext, ${name}, cold, ${n} messages`,
+      group: `validate ${name}`,
+      baseline: n === 100,
+      fn: () => {
+        validateContext(messages, { currentDate, tokenizer: fresh(tokenizer) });
+      },
+    });
+    Deno.bench({
+      name: `client fitting, ${name}, cold, ${n} messages`,
+      group: `client fitting ${name}`,
+      baseline: n === 100,
+      fn: () => {
+        fit(messages, fresh(tokenizer));
+      },
+    });
+  }
+}
+
+/** The requests of a 200-turn tool-calling agent: each the one before plus a call and its result. */
+function agentTurns(): ChatMessage[][] {
+  const messages: ChatMessage[] = [
+    { role: "system", content: "You are an agent with tools." },
+    { role: "user", content: "Find the cheapest flight, step by step." },
+  ];
+  const turns: ChatMessage[][] = [];
+  for (let turn = 0; turn < 200; turn++) {
+    const id = `call_${turn}`;
+    messages.push({
+      role: "assistant",
+      content: null,
+      reasoning: `Step ${turn}: search the next page of fares.`,
+      tool_calls: [{
+        id,
+        type: "function",
+        function: { name: "search", arguments: `{"page":${turn}}` },
+      }],
+    });
+    messages.push({
+      role: "tool",
+      tool_call_id: id,
+      content: `page ${turn}: ${"fare 120 EUR, ".repeat(40)}`,
+    });
+    // The user steers every tenth step: older rounds can then be dropped.
+    if (turn % 10 === 9) {
+      messages.push({ role: "assistant", content: `Checked ${turn} pages.` });
+      messages.push({ role: "user", content: "Go on." });
+    }
+    turns.push([...messages]);
+  }
+  return turns;
+}
+const turns = agentTurns();
+for (const [name, tokenizer] of Object.entries(tokenizers)) {
+  for (const remembered of [true, false]) {
+    Deno.bench({
+      name: `200-turn agent replayed, ${name}, counts ${
+        remembered ? "remembered" : "not remembered"
+      }`,
+      group: `agent ${name}`,
+      baseline: remembered,
+      fn: () => {
+        // Every request of the agent, as a client makes them: one tokenizer
+        // (remembered), or a new one each request (nothing remembered).
+        const kept = fresh(tokenizer);
+        for (const messages of turns) {
+          fit(messages, remembered ? kept : fresh(tokenizer), 32_768);
+        }
+      },
+    });
+  }
 }

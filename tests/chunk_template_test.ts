@@ -88,51 +88,119 @@ Deno.test("anything that is not one valid, non-empty JSON string takes the usual
   assert.equal(templates.hits, 1);
 });
 
-Deno.test("a template is learned only from the string the delta was read from", () => {
-  const templates = started();
-  // The first "content" key is overridden by the second (JSON's last one wins).
-  learnFrom(templates, vllm('{"content":"a","content":"b"}'));
-  assert.equal(
-    templates.match(vllm('{"content":"z","content":"b"}')),
-    undefined,
-  );
-  // Both reasoning fields: `reasoning` is read, so `reasoning_content` is no template.
-  learnFrom(templates, vllm('{"reasoning_content":"x","reasoning":"y"}'));
-  assert.equal(
-    templates.match(vllm('{"reasoning_content":"q","reasoning":"y"}')),
-    undefined,
-  );
-  // `reasoning` itself is: a template, found after the other field.
-  assert.deepEqual(
-    templates.match(vllm('{"reasoning_content":"x","reasoning":"q"}')),
-    { reasoning: "q" },
-  );
-  // A delta with more than one thing in it is no template.
-  learnFrom(templates, vllm('{"content":"a","reasoning":"b"}'));
-  assert.equal(
-    templates.match(vllm('{"content":"c","reasoning":"b"}')),
-    undefined,
-  );
-  assert.equal(templates.hits, 1);
+/** What parsing the event the usual way gives. */
+const parsed = (data: string) => deltaFromChunk(JSON.parse(data));
+
+Deno.test("a template reads an event as parsing does: duplicate keys, both reasoning fields, several fields at once", () => {
+  const cases: [learned: string, later: string, hit: boolean][] = [
+    // JSON's last key wins: the second "content" is the delta.
+    [
+      '{"content":"a","content":"b"}',
+      '{"content":"z","content":"y"}',
+      true,
+    ],
+    // Both reasoning fields, as vLLM builds of the rename period send them.
+    [
+      '{"reasoning_content":"x","reasoning":"x"}',
+      '{"reasoning_content":"q","reasoning":"q"}',
+      true,
+    ],
+    // Learned equal, later different (or the other way round): the usual way.
+    [
+      '{"reasoning_content":"x","reasoning":"x"}',
+      '{"reasoning_content":"q","reasoning":"r"}',
+      false,
+    ],
+    [
+      '{"reasoning_content":"x","reasoning":"y"}',
+      '{"reasoning_content":"q","reasoning":"q"}',
+      false,
+    ],
+    [
+      '{"content":"a","reasoning":"b"}',
+      '{"content":"c","reasoning":"d"}',
+      true,
+    ],
+    // An empty string stays literal: another empty one matches, text does not.
+    ['{"content":"","reasoning":"b"}', '{"content":"","reasoning":"d"}', true],
+    [
+      '{"content":"","reasoning":"b"}',
+      '{"content":"c","reasoning":"d"}',
+      false,
+    ],
+    // Tool-call fragments, vLLM style.
+    [
+      '{"tool_calls":[{"index":0,"function":{"arguments":"{\\"ci"}}]}',
+      '{"tool_calls":[{"index":0,"function":{"arguments":"ty\\": "}}]}',
+      true,
+    ],
+    [
+      '{"tool_calls":[{"index":0,"function":{"arguments":"{\\"ci"}}]}',
+      '{"tool_calls":[{"index":1,"function":{"arguments":"ty"}}]}',
+      false,
+    ],
+  ];
+  for (const [learned, later, hit] of cases) {
+    const templates = started();
+    learnFrom(templates, vllm(learned));
+    const got = templates.match(vllm(later));
+    if (hit) {
+      assert.deepEqual(got, parsed(vllm(later)), `${learned} → ${later}`);
+    } else assert.equal(got, undefined, `${learned} → ${later}`);
+  }
 });
 
-Deno.test("events that never repeat (llama.cpp's timings on every chunk) stop the learning", () => {
+const llama = (content: string, n: number, ms: number) =>
+  `{"choices":[{"finish_reason":null,"index":0,"delta":{"content":${
+    JSON.stringify(content)
+  }}}],"created":${
+    1750000000 + n
+  },"id":"chatcmpl-l","model":"gpt-oss","system_fingerprint":"b6","object":"chat.completion.chunk","timings":{"prompt_n":12,"prompt_ms":30.5,"predicted_n":${n},"predicted_ms":${ms},"predicted_per_second":${
+    n / ms * 1000
+  }}}`;
+
+Deno.test("llama.cpp's timings on every chunk are read through a template, each event's own", () => {
   const templates = started();
-  let learned = 0;
-  for (let i = 0; i < 100; i++) {
-    const data = vllm('{"content":"a"}').replace(
-      '"model"',
-      `"timings":{"predicted_n":${i}},"model"`,
-    );
-    if (templates.match(data) === undefined) learnFrom(templates, data);
-    else learned++;
+  learnFrom(templates, llama("a", 1, 10.5));
+  for (let n = 2; n < 50; n++) {
+    const data = llama(`w${n}`, n, 10.5 * n);
+    assert.deepEqual(templates.match(data), { content: `w${n}` });
+    // Read from the event's text when asked (only the last one's are kept).
+    assert.deepEqual(templates.timings?.(), JSON.parse(data).timings);
   }
-  assert.equal(learned, 0);
+  // A value that is not a JSON number, or another key, takes the usual way.
+  for (
+    const bad of [
+      llama("x", 3, 1).replace('"predicted_n":3', '"predicted_n":03'),
+      llama("x", 3, 1).replace('"predicted_n":3', '"predicted_n":3.'),
+      llama("x", 3, 1).replace('"predicted_n":3', '"predicted_n":"3"'),
+      llama("x", 3, 1).replace('"prompt_ms"', '"prompt_MS"'),
+      llama("x", 3, 1).replace('"prompt_n":12', '"prompt_n":12,"draft_n":1'),
+    ]
+  ) assert.equal(templates.match(bad), undefined, bad);
+  // A timing that stayed the same while learning is literal text (when it
+  // changes, the usual way reads the event), one that was new a hole: either
+  // way what is read is the event's own.
+  learnFrom(templates, llama("b", 60, 700));
+  const other = llama("x", 3, 1).replace('"prompt_n":12', '"prompt_n":13');
+  const got = templates.match(other);
+  if (got !== undefined) {
+    assert.deepEqual(got, parsed(other));
+    assert.deepEqual(templates.timings?.(), JSON.parse(other).timings);
+  }
+});
+
+Deno.test("events that never repeat stop the learning", () => {
+  const templates = started();
+  let hits = 0;
+  for (let i = 0; i < 100; i++) {
+    const data = vllm('{"content":"a"}').replace("chatcmpl-1", `id-${i}`);
+    if (templates.match(data) === undefined) learnFrom(templates, data);
+    else hits++;
+  }
+  assert.equal(hits, 0);
   // Learning stopped after a few tries, so a repeat no longer matches.
-  const again = vllm('{"content":"b"}').replace(
-    '"model"',
-    `"timings":{"predicted_n":99},"model"`,
-  );
+  const again = vllm('{"content":"b"}').replace("chatcmpl-1", "id-99");
   assert.equal(templates.match(again), undefined);
 });
 

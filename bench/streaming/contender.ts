@@ -1,11 +1,12 @@
 /**
- * One contender, in a fresh process: reads the benchmark stream once and
+ * One contender, in a fresh process: reads a benchmark stream once and
  * prints `{ ms, peakRssMb }` as JSON, after checking that it found every
- * character of content and reasoning. With `ttft`, it makes 200 sequential
- * requests of a one-event stream and prints the median time to first delta.
+ * character of content, reasoning and tool-call arguments. With `ttft`, it
+ * makes 200 sequential requests of a one-event stream and prints the median
+ * time to first delta.
  *
  * ```sh
- * deno run --allow-net=127.0.0.1 --allow-read --allow-env bench/streaming/contender.ts floor http://127.0.0.1:PORT/100000/bulk CONTENT REASONING
+ * deno run --allow-net=127.0.0.1 --allow-read --allow-env bench/streaming/contender.ts plain http://127.0.0.1:PORT/vllm-both/bulk vllm-both 1200,500,0
  * ```
  *
  * @module
@@ -14,38 +15,100 @@
 import OpenAI from "npm:openai@^7.57.0";
 import { EventSourceParserStream } from "npm:eventsource-parser@^4.1.3/stream";
 import { GptOssClient } from "../../mod.ts";
+import { isNdjson, type Shape } from "./shapes.ts";
 
-const [which, baseUrl, content, reasoning, mode] = Deno.args;
+const [which, baseUrl, shape, expected, mode] = Deno.args as [
+  string,
+  string,
+  Shape,
+  string,
+  string | undefined,
+];
 const ask = [{ role: "user" as const, content: "Tell me a story." }];
+const ndjson = isNdjson(shape);
+const path = ndjson ? "/api/chat" : "/v1/chat/completions";
 
-type Reader = () => Promise<{ content: number; reasoning: number }>;
+interface Found {
+  content: number;
+  reasoning: number;
+  arguments: number;
+}
+type Reader = () => Promise<Found>;
+
+/** What a plain reader takes from a chunk's delta (one reasoning field, as a client must). */
+function fromDelta(delta: Record<string, unknown> | undefined, found: Found) {
+  if (!delta) return;
+  const content = delta.content;
+  if (typeof content === "string") found.content += content.length;
+  const reasoning = delta.reasoning || delta.reasoning_content;
+  if (typeof reasoning === "string") found.reasoning += reasoning.length;
+  const calls = delta.tool_calls as
+    | { function?: { arguments?: string } }[]
+    | undefined;
+  for (const call of calls ?? []) {
+    found.arguments += call.function?.arguments?.length ?? 0;
+  }
+}
+
+const post = () => fetch(`${baseUrl}${path}`, { method: "POST", body: "{}" });
+const none = (): Found => ({ content: 0, reasoning: 0, arguments: 0 });
 
 const contenders: Record<string, Reader> = {
   // The floor: the bytes, decoded, counted.
   async floor() {
-    const response = await fetch(`${baseUrl}/v1/chat/completions`, {
-      method: "POST",
-      body: "{}",
-    });
+    const response = await post();
     let characters = 0;
     for await (
       const text of response.body!.pipeThrough(new TextDecoderStream())
     ) characters += text.length;
-    return { content: characters, reasoning: -1 };
+    return { content: characters, reasoning: -1, arguments: -1 };
   },
   async client() {
     const client = new GptOssClient({
       baseUrl,
       model: "openai/gpt-oss-20b",
       maxRetries: 0,
+      ...(ndjson ? { api: "ollama" as const } : {}),
     });
-    let c = 0;
-    let r = 0;
+    const found = none();
     for await (const delta of client.streamResponse(ask)) {
-      if (delta.content) c += delta.content.length;
-      if (delta.reasoning) r += delta.reasoning.length;
+      if (delta.content) found.content += delta.content.length;
+      if (delta.reasoning) found.reasoning += delta.reasoning.length;
+      for (const call of delta.toolCalls ?? []) {
+        found.arguments += call.function?.arguments?.length ?? 0;
+      }
     }
-    return { content: c, reasoning: r };
+    return found;
+  },
+  // A plain client: split the lines, JSON.parse every event.
+  async plain() {
+    const response = await post();
+    const found = none();
+    let rest = "";
+    const take = (line: string) => {
+      if (ndjson) {
+        if (!line) return;
+        const message = JSON.parse(line).message;
+        if (message) {
+          found.content += message.content?.length ?? 0;
+          found.reasoning += message.thinking?.length ?? 0;
+        }
+        return;
+      }
+      if (!line.startsWith("data: ")) return;
+      const data = line.slice(6);
+      if (data === "[DONE]") return;
+      fromDelta(JSON.parse(data).choices[0]?.delta, found);
+    };
+    for await (
+      const text of response.body!.pipeThrough(new TextDecoderStream())
+    ) {
+      const lines = (rest + text).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) take(line);
+    }
+    take(rest);
+    return found;
   },
   async openai() {
     const client = new OpenAI({
@@ -58,34 +121,25 @@ const contenders: Record<string, Reader> = {
       messages: ask,
       stream: true,
     });
-    let c = 0;
-    let r = 0;
+    const found = none();
     for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as {
-        content?: string;
-        reasoning_content?: string;
-      } | undefined;
-      if (delta?.content) c += delta.content.length;
-      if (delta?.reasoning_content) r += delta.reasoning_content.length;
+      fromDelta(
+        chunk.choices[0]?.delta as Record<string, unknown> | undefined,
+        found,
+      );
     }
-    return { content: c, reasoning: r };
+    return found;
   },
   async "eventsource-parser"() {
-    const response = await fetch(`${baseUrl}/v1/chat/completions`, {
-      method: "POST",
-      body: "{}",
-    });
+    const response = await post();
     const events = response.body!.pipeThrough(new TextDecoderStream())
       .pipeThrough(new EventSourceParserStream());
-    let c = 0;
-    let r = 0;
+    const found = none();
     for await (const event of events) {
       if (event.data === "[DONE]") break;
-      const delta = JSON.parse(event.data).choices[0]?.delta;
-      if (delta?.content) c += delta.content.length;
-      if (delta?.reasoning_content) r += delta.reasoning_content.length;
+      fromDelta(JSON.parse(event.data).choices[0]?.delta, found);
     }
-    return { content: c, reasoning: r };
+    return found;
   },
 };
 
@@ -103,10 +157,7 @@ if (mode === "ttft") {
   for (let i = 0; i < 200; i++) {
     const started = performance.now();
     if (which === "floor") {
-      const response = await fetch(`${baseUrl}/v1/chat/completions`, {
-        method: "POST",
-        body: "{}",
-      });
+      const response = await post();
       const reader = response.body!.pipeThrough(new TextDecoderStream())
         .getReader();
       await reader.read();
@@ -133,12 +184,13 @@ if (mode === "ttft") {
   const ms = performance.now() - started;
   clearInterval(sampler);
   peak = Math.max(peak, Deno.memoryUsage().rss);
-  if (
-    which !== "floor" &&
-    (got.content !== Number(content) || got.reasoning !== Number(reasoning))
-  ) {
+  const want = expected.split(",").map(Number);
+  const found = [got.content, got.reasoning, got.arguments];
+  if (which !== "floor" && found.join() !== want.join()) {
     throw new Error(
-      `${which} read ${got.content}/${got.reasoning} characters, expected ${content}/${reasoning}`,
+      `${which} read ${found.join("/")} characters of ${shape}, expected ${
+        want.join("/")
+      }`,
     );
   }
   console.log(

@@ -1,119 +1,55 @@
 /**
- * A local server that streams a gpt-oss-shaped chat completion, vLLM style:
- * a role chunk, reasoning deltas, content deltas of 1 to 6 characters with
- * JSON escapes and non-ASCII text, a finish chunk, a usage chunk and
- * `[DONE]`. The body is built once; each request replays it in 16 KiB writes
- * (`bulk`) or one event per write (`event`).
+ * A local server that replays the benchmark's streams (shapes.ts): each
+ * body built once, sent in 16 KiB writes (`bulk`) or one event per write
+ * (`event`), at `/<name>/<framing>/v1/chat/completions` (and
+ * `/<name>/<framing>/api/chat` for Ollama's native API).
  *
  * @module
  */
 
+import { isNdjson, type Shape, shapedStream } from "./shapes.ts";
+
 /** How the body is cut into writes. */
 export type Framing = "bulk" | "event";
 
-/** The stream and what a correct reader must find in it. */
+/** A stream ready to serve, and what a correct reader must find in it. */
 export interface StreamBody {
+  shape: Shape;
   events: Uint8Array[];
   bulk: Uint8Array[];
-  /** Characters (UTF-16 code units) of content and of reasoning. */
-  contentLength: number;
-  reasoningLength: number;
+  /** UTF-16 code units of content, reasoning and tool-call arguments. */
+  content: number;
+  reasoning: number;
+  arguments: number;
+  /** Bytes in all. */
+  bytes: number;
 }
 
-const PIECES = [
-  "a",
-  "the",
-  " word",
-  "é",
-  "\u65e5\u672c",
-  "\u{1F600}",
-  ' "q"',
-  "\\n",
-  "line\n",
-  "\t",
-  "x=1;",
-  "caf\u00e9",
-];
-
-/** The fields every chunk of the benchmark streams carries. */
-const head = {
-  id: "chatcmpl-bench",
-  object: "chat.completion.chunk",
-  created: 1764000000,
-  model: "openai/gpt-oss-20b",
-};
-
-/** Builds the body of `n` events (about 30% reasoning, the rest content). */
-export function buildStream(n: number): StreamBody {
+/** Builds the body of `n` events of a shape. */
+export function buildStream(shape: Shape, n: number): StreamBody {
   const encoder = new TextEncoder();
-  const event = (choice: unknown, extra: Record<string, unknown> = {}) =>
-    encoder.encode(
-      `data: ${JSON.stringify({ ...head, choices: [choice], ...extra })}\n\n`,
-    );
-  const events: Uint8Array[] = [];
-  let contentLength = 0;
-  let reasoningLength = 0;
-  events.push(
-    event({
-      index: 0,
-      delta: { role: "assistant", content: "" },
-      finish_reason: null,
-    }),
-  );
-  let seed = 7;
-  const next = () =>
-    (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  for (let i = 0; i < n - 4; i++) {
-    let text = "";
-    const size = 1 + Math.floor(next() * 6);
-    while (text.length < size) {
-      text += PIECES[Math.floor(next() * PIECES.length)];
-    }
-    text = [...text].slice(0, size).join("");
-    if (i < (n - 4) * 0.3) {
-      reasoningLength += text.length;
-      events.push(
-        event({
-          index: 0,
-          delta: { reasoning_content: text },
-          finish_reason: null,
-        }),
-      );
-    } else {
-      contentLength += text.length;
-      events.push(
-        event({ index: 0, delta: { content: text }, finish_reason: null }),
-      );
-    }
-  }
-  events.push(event({ index: 0, delta: {}, finish_reason: "stop" }));
-  events.push(encoder.encode(
-    `data: ${
-      JSON.stringify({
-        ...head,
-        choices: [],
-        usage: {
-          prompt_tokens: 80,
-          completion_tokens: n - 4,
-          total_tokens: n + 76,
-        },
-      })
-    }\n\n`,
-  ));
-  events.push(encoder.encode("data: [DONE]\n\n"));
-  // 16 KiB writes.
-  const total = events.reduce((s, e) => s + e.length, 0);
-  const all = new Uint8Array(total);
+  const stream = shapedStream(shape, n);
+  const events = stream.events.map((e) => encoder.encode(e));
+  const bytes = events.reduce((s, e) => s + e.length, 0);
+  const all = new Uint8Array(bytes);
   let at = 0;
   for (const e of events) {
     all.set(e, at);
     at += e.length;
   }
   const bulk: Uint8Array[] = [];
-  for (let from = 0; from < total; from += 16 * 1024) {
+  for (let from = 0; from < bytes; from += 16 * 1024) {
     bulk.push(all.subarray(from, from + 16 * 1024));
   }
-  return { events, bulk, contentLength, reasoningLength };
+  return {
+    shape,
+    events,
+    bulk,
+    content: stream.content,
+    reasoning: stream.reasoning,
+    arguments: stream.arguments,
+    bytes,
+  };
 }
 
 /**
@@ -123,25 +59,26 @@ export function buildStream(n: number): StreamBody {
  */
 export function buildFirstDeltaStream(): StreamBody {
   const encoder = new TextEncoder();
+  const head =
+    `{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1764000000,"model":"openai/gpt-oss-20b","choices":`;
   const events = [
-    {
-      index: 0,
-      delta: { role: "assistant", content: "Hi" },
-      finish_reason: null,
-    },
-    { index: 0, delta: {}, finish_reason: "stop" },
-  ].map((choice) =>
-    encoder.encode(
-      `data: ${JSON.stringify({ ...head, choices: [choice] })}\n\n`,
-    )
-  );
-  events.push(encoder.encode("data: [DONE]\n\n"));
-  return { events, bulk: events, contentLength: 2, reasoningLength: 0 };
+    `data: ${head}[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}\n\n`,
+    `data: ${head}[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n`,
+    "data: [DONE]\n\n",
+  ].map((e) => encoder.encode(e));
+  return {
+    shape: "vllm-legacy",
+    events,
+    bulk: events,
+    content: 2,
+    reasoning: 0,
+    arguments: 0,
+    bytes: events.reduce((s, e) => s + e.length, 0),
+  };
 }
 
 /**
- * Serves `/v1/chat/completions` (any method and body) with the stream, and
- * `/v1/models` with one model.
+ * Serves the streams (any method and body) and `/v1/models` with one model.
  *
  * @returns The base URL and a function that stops the server.
  */
@@ -163,10 +100,9 @@ export function serveStream(
           }],
         });
       }
-      // /<size>/<framing>/v1/chat/completions
-      const [, size, framing] = url.pathname.split("/");
-      const body = bodies[size];
-      if (!body) return new Response("unknown size", { status: 404 });
+      const [, name, framing] = url.pathname.split("/");
+      const body = bodies[name];
+      if (!body) return new Response("unknown stream", { status: 404 });
       const pieces = framing === "event" ? body.events : body.bulk;
       let i = 0;
       return new Response(
@@ -178,7 +114,9 @@ export function serveStream(
         }),
         {
           headers: {
-            "content-type": "text/event-stream",
+            "content-type": isNdjson(body.shape)
+              ? "application/x-ndjson"
+              : "text/event-stream",
             "cache-control": "no-cache",
           },
         },

@@ -36,8 +36,16 @@ import type { Tokenizer } from "./tokenizer.ts";
 export interface MessageCosts {
   /** What every prompt has: the system and developer messages, the generation prompt. */
   readonly fixed: number;
-  /** Message `i`'s own tokens (0 for a first system message, which is in `fixed`). */
-  at(i: number): number;
+  /**
+   * Message `i`'s own tokens (0 for a first system message, which is in
+   * `fixed`).
+   *
+   * @param i The message's place.
+   * @param message The message as it is sent, when it is not the one at `i`
+   * but a copy that differs only in what it says (its reasoning dropped):
+   * the rest of the conversation is read as it is.
+   */
+  at(i: number, message?: ChatMessage): number;
 }
 
 /**
@@ -84,8 +92,7 @@ function templateCosts(
   };
   return {
     fixed,
-    at(i) {
-      const message = messages[i];
+    at(i, message = messages[i]) {
       const context = contexts.at(i);
       if (context.first) return 0;
       // Only what the message's role reads of its context is in the key.
@@ -132,12 +139,12 @@ function harmonyPathCosts(
   }|`;
   return {
     fixed,
-    at(i) {
+    at(i, message = messages[i]) {
       return remembered(
         memo,
-        messages[i],
-        prefix + reader.contextKey(i),
-        () => countPieces(reader.pieces(i), tokenizer),
+        message,
+        prefix + reader.contextKey(i, message),
+        () => countPieces(reader.pieces(i, message), tokenizer),
       );
     },
   };

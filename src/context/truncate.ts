@@ -85,19 +85,22 @@ export function truncateToWindow(
 ): Truncation {
   const { window, tokenizer, template } = settings;
   const { budget } = window;
-  // What is counted and sent: each message prepared when first read, the
-  // rest left as they are (they are only looked at for their roles and
-  // tool calls, which preparing does not change).
-  const messages = prepare ? original.slice() : original as ChatMessage[];
+  // What is counted and sent: each message prepared when first read; the
+  // others are only looked at for their roles and tool calls, which
+  // preparing does not change.
+  const messages = original as ChatMessage[];
   const costs = messageCosts(messages, tokenizer, template);
   const n = messages.length;
   const cost = new Map<number, number>();
+  const sent = new Map<number, ChatMessage>();
+  const sentAt = (i: number) => sent.get(i) ?? messages[i];
   const costOf = (i: number): number => {
     let known = cost.get(i);
     if (known === undefined) {
       assertValidMessage(original[i], i);
-      if (prepare) messages[i] = prepare(original[i], i);
-      cost.set(i, known = costs.at(i));
+      const message = prepare ? prepare(original[i], i) : original[i];
+      if (message !== original[i]) sent.set(i, message);
+      cost.set(i, known = costs.at(i, message));
     }
     return known;
   };
@@ -139,7 +142,8 @@ export function truncateToWindow(
       });
     }
     const allowed = budget - (used - costOf(target));
-    const result = shortenMessage(messages, target, allowed, tokenizer);
+    const view = sent.size ? messages.map((_, i) => sentAt(i)) : messages;
+    const result = shortenMessage(view, target, allowed, tokenizer);
     if (!result) {
       throw new ContextSizeError({
         promptTokens: used,
@@ -175,7 +179,7 @@ export function truncateToWindow(
   for (let i = 0; i < end; i++) {
     if (!keep[i]) continue;
     if (i > from) droppedRuns.push(original.slice(from, i));
-    kept.push(messages[i]);
+    kept.push(sentAt(i));
     from = i + 1;
   }
   if (end > from) droppedRuns.push(original.slice(from, end));
@@ -183,7 +187,7 @@ export function truncateToWindow(
     ? droppedRuns[0]
     : ([] as ChatMessage[]).concat(...droppedRuns);
   const before = kept.length;
-  for (let i = end; i < n; i++) kept.push(messages[i]);
+  for (let i = end; i < n; i++) kept.push(sentAt(i));
   // Only the turn in progress is shortened, and it is never dropped.
   if (replaced) kept[before + replaced.index - end] = replaced.message;
   return { kept, dropped, shortened, promptTokens: used, budget };

@@ -203,15 +203,19 @@ export class HarmonyConversationReader {
     this.head = head;
   }
 
-  /** @returns What chat message `i` becomes, its analysis left out where vLLM drops it. */
-  group(i: number): HarmonyMessage[] {
-    const message = this.#messages[i];
+  /**
+   * @param i The chat message's place.
+   * @param message The message as it is sent, when it differs from the one
+   * read at `i` in what it says (not in its role or tool calls).
+   * @returns What chat message `i` becomes, its analysis left out where vLLM drops it.
+   */
+  group(i: number, message: ChatMessage = this.#messages[i]): HarmonyMessage[] {
     if (
       this.#folded && i === 0 &&
       (message.role === "system" || message.role === "developer")
     ) return [];
     const group = convert(message, this.#toolNameOf, this.#folded);
-    return this.#dropsAnalysis(i)
+    return this.#dropsAnalysis(i, message)
       ? group.filter((m) => m.channel !== "analysis")
       : group;
   }
@@ -220,19 +224,17 @@ export class HarmonyConversationReader {
    * What, besides message `i` itself, decides what it becomes: a key that
    * is equal for two readings exactly when they convert the message alike.
    */
-  contextKey(i: number): string {
-    const message = this.#messages[i];
+  contextKey(i: number, message: ChatMessage = this.#messages[i]): string {
     const first = this.#folded && i === 0 &&
       (message.role === "system" || message.role === "developer");
     const tool = message.role === "tool"
       ? this.#toolNameOf(message.tool_call_id ?? "") ?? ""
       : "";
-    return `${first ? 1 : 0}${this.#dropsAnalysis(i) ? 1 : 0}${tool}`;
+    return `${first ? 1 : 0}${this.#dropsAnalysis(i, message) ? 1 : 0}${tool}`;
   }
 
   /** Whether message `i` has reasoning that vLLM leaves out (it is before the last final answer). */
-  #dropsAnalysis(i: number): boolean {
-    const message = this.#messages[i];
+  #dropsAnalysis(i: number, message: ChatMessage): boolean {
     return message.role === "assistant" && Boolean(message.reasoning) &&
       i <= this.#lastFinalIndex();
   }

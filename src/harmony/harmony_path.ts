@@ -70,17 +70,22 @@ export class HarmonyPathReader {
     this.head = this.#render(this.#reader.head);
   }
 
-  /** @returns The pieces chat message `i` renders as. */
-  pieces(i: number): Piece[] {
-    return this.#render(this.#reader.group(i));
+  /**
+   * @param i The chat message's place.
+   * @param message The message as it is sent, when it differs from the one
+   * read at `i` in what it says (not in its role or tool calls).
+   * @returns The pieces chat message `i` renders as.
+   */
+  pieces(i: number, message?: ChatMessage): Piece[] {
+    return this.#render(this.#reader.group(i, message));
   }
 
   /**
    * What, besides message `i` itself, decides its pieces (equal keys, equal
    * pieces for the same message); the renderer is the caller's to add.
    */
-  contextKey(i: number): string {
-    return this.#reader.contextKey(i);
+  contextKey(i: number, message?: ChatMessage): string {
+    return this.#reader.contextKey(i, message);
   }
 
   #render(group: HarmonyMessage[]): Piece[] {

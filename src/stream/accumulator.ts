@@ -113,6 +113,8 @@ export class CompletionAccumulator {
   #others: Map<number, ChoiceState> | undefined;
   #usage: Usage | undefined;
   #timings: Record<string, number> | undefined;
+  /** Reads the latest timings when they are needed (a chunk read without parsing). */
+  #readTimings: (() => Record<string, number>) | undefined;
 
   /**
    * Notes the completion's id, model and creation time from the first chunk
@@ -130,7 +132,19 @@ export class CompletionAccumulator {
     const timings = chunk.timings;
     if (timings !== null && typeof timings === "object") {
       this.#timings = timings as Record<string, number>;
+      this.#readTimings = undefined;
     }
+  }
+
+  /**
+   * Notes that the latest chunk's timings are to be read from it when the
+   * completion is built (only the last chunk's are kept, so the others are
+   * never read).
+   *
+   * @param read Reads them.
+   */
+  timingsFrom(read: () => Record<string, number>): void {
+    this.#readTimings = read;
   }
 
   /** Adds one delta; its tool-call pieces get their call's index. */
@@ -183,6 +197,10 @@ export class CompletionAccumulator {
       choices,
     };
     if (this.#usage) completion.usage = this.#usage;
+    if (this.#readTimings) {
+      this.#timings = this.#readTimings();
+      this.#readTimings = undefined;
+    }
     if (this.#timings) completion.timings = this.#timings;
     if (incomplete) completion.incomplete = true;
     return completion;

@@ -58,7 +58,9 @@ export class NdjsonParser {
   #take(line: string): void {
     if (line.length > this.#maxLineLength) this.#tooLong(line);
     const text = line.endsWith("\r") ? line.slice(0, -1) : line;
-    if (text.trim() !== "") this.#onLine(text);
+    // A line that starts with a value is not blank (no trim on every line).
+    const first = text.charCodeAt(0);
+    if (first === 0x7b || text.trim() !== "") this.#onLine(text); // {
   }
 
   #tooLong(text: string): never {

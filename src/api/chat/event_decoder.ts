@@ -161,6 +161,7 @@ export class ChatEventDecoder implements StreamDecoder {
       const delta = templates.match(data);
       if (delta !== undefined) {
         this.#take(delta, templates.record);
+        if (templates.timings) this.accumulator.timingsFrom(templates.timings);
         return;
       }
     }

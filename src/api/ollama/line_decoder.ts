@@ -14,6 +14,7 @@ import { GptOssError, InvalidResponseError } from "../../errors/mod.ts";
 import { HarmonyDeltaSplitter } from "../../harmony/deltas.ts";
 import type { StreamDelta } from "../../types.ts";
 import { deltaFromOllama, identityOf, OllamaAnswerState } from "./response.ts";
+import { LineTemplates } from "./line_template.ts";
 
 /** Where an error sent inside a stream comes from. */
 const IN_STREAM = { status: 200, statusText: "error in stream" } as const;
@@ -25,11 +26,16 @@ export class OllamaLineDecoder implements StreamDecoder {
   readonly #state = new OllamaAnswerState();
   readonly #harmony: HarmonyDeltaSplitter | undefined;
   #pending: StreamDelta[] = [];
+  readonly #templates: LineTemplates | undefined;
   #done = false;
   #failure: GptOssError | undefined;
 
-  /** @param options Whether to split raw harmony in the answer, and the longest line. */
-  constructor(options: Partial<DecoderOptions> = {}) {
+  /**
+   * @param options Whether to split raw harmony in the answer, the longest
+   * line, and whether to read lines shaped like an earlier one without
+   * parsing them (`templates`, default `true`; the results are the same).
+   */
+  constructor(options: Partial<DecoderOptions> & { templates?: boolean } = {}) {
     this.#parser = new NdjsonParser(
       (line) => this.#onLine(line),
       options.maxEventLength,
@@ -37,6 +43,12 @@ export class OllamaLineDecoder implements StreamDecoder {
     if (options.splitHarmony !== false) {
       this.#harmony = new HarmonyDeltaSplitter();
     }
+    if (options.templates !== false) this.#templates = new LineTemplates();
+  }
+
+  /** Lines read through a template, without parsing (for tests and benchmarks). */
+  get templateHits(): number {
+    return this.#templates?.hits ?? 0;
   }
 
   /** Whether the object with `done: true` arrived. */
@@ -82,6 +94,14 @@ export class OllamaLineDecoder implements StreamDecoder {
 
   #onLine(line: string): void {
     if (this.#done) return;
+    const templates = this.#templates;
+    if (templates !== undefined) {
+      const delta = templates.match(line);
+      if (delta !== undefined) {
+        this.#take(delta, false);
+        return;
+      }
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -100,23 +120,40 @@ export class OllamaLineDecoder implements StreamDecoder {
     const record = value as Record<string, unknown>;
     const error = errorInBody(record, line, IN_STREAM);
     if (error) throw error;
-    this.accumulator.identify(identityOf(record));
+    // The first line that has them names the model and the time.
+    if (!this.accumulator.model || !this.accumulator.created) {
+      this.accumulator.identify(identityOf(record));
+    }
     const delta = deltaFromOllama(record, this.#state);
     if (record.done === true) this.#done = true;
+    else if (templates !== undefined && delta.toolCalls === undefined) {
+      templates.learn(line, record, delta);
+    }
+    this.#take(delta, this.#done);
+  }
+
+  /** One line's delta, through the harmony splitter; `done` for the last line. */
+  #take(delta: StreamDelta, done: boolean): void {
     const splitter = this.#harmony;
     if (!splitter) {
       this.#pass(delta);
       return;
     }
     // The end (finish, usage) goes last, after what the splitter held.
-    const { finishReason, usage, ...body } = delta;
+    const { finishReason, usage } = delta;
+    let body = delta;
+    if (finishReason !== undefined || usage !== undefined) {
+      body = { ...delta };
+      delete body.finishReason;
+      delete body.usage;
+    }
     if (body.content !== undefined) splitter.apply(body);
     else if (body.reasoning !== undefined || body.toolCalls) {
       const held = splitter.release();
       if (held) this.#pass(held);
     }
     this.#pass(body);
-    if (this.#done) {
+    if (done) {
       const rest = splitter.flush();
       if (rest) this.#pass(rest);
       this.#pass({

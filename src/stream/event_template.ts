@@ -1,0 +1,503 @@
+/**
+ * A shortcut past `JSON.parse` for the events that make up nearly all of a
+ * stream: servers send thousands of events (SSE chunks, NDJSON lines) that
+ * differ from each other only in a few values (the delta's text, in one
+ * field or two; a tool call's arguments; llama.cpp's `timings`; a
+ * timestamp).
+ *
+ * After an event has been parsed the usual way, its text is cut into a
+ * template: the literal text, and holes where those values sit (each a JSON
+ * string or number; which values may be holes, and how an event becomes a
+ * delta, is the wire API's {@link TemplatePolicy}). A later event made of
+ * the same literal text with one valid JSON value of the same kind in each
+ * hole parses, by JSON's grammar, to the same object with only those values
+ * changed: its delta is built from the values without parsing the rest. The
+ * delta's shape comes from a probe: the template filled with marker
+ * strings, parsed and read the usual way, shows where each string ends up.
+ * Anything else (another shape, an escape that does not decode, an empty
+ * string, two fields equal that were different or the other way round)
+ * goes the usual way, so results are the same as parsing every event;
+ * tests/chunk_template_test.ts and tests/stream_shapes_test.ts check that
+ * on captured, generated and damaged streams of every server's shape.
+ *
+ * @module
+ */
+
+import type { StreamDelta } from "../types.ts";
+
+/** What a hole's value is for. */
+export type HoleUse =
+  /** A string of the delta (its text, reasoning, a tool call's pieces). */
+  | "delta"
+  /** A number of llama.cpp's `timings` (the last event's are the answer's). */
+  | "timing"
+  /** A value nothing reads past the first event (`created`, `created_at`). */
+  | "ignored";
+
+/** A value of an event's text: where it is, what it is, and its path. */
+export interface EventValue {
+  start: number;
+  end: number;
+  kind: "string" | "number";
+  /** The keys and indexes that lead to it, joined by dots: `choices.0.delta.content`. */
+  path: string;
+}
+
+/** What a wire API tells the templates about its events. */
+export interface TemplatePolicy {
+  /** Which values may be holes, and what for; `undefined` keeps one literal. */
+  use(value: EventValue): HoleUse | undefined;
+  /** An event's delta, read the usual way (for the probe), or `undefined`. */
+  delta(event: unknown): StreamDelta | undefined;
+}
+
+interface Hole {
+  kind: "string" | "number";
+  use: HoleUse;
+  /** For a delta string: which of the probe's markers it is (equal strings share one). */
+  group: number;
+  /** For a timing: its key in `timings`. */
+  key: string;
+}
+
+interface Template {
+  /** The literal text around the holes: one more than there are holes; a string hole's quotes are in it. */
+  literals: string[];
+  holes: Hole[];
+  /** Delta strings of different groups: equal values in a later event would change the shape. */
+  groups: number;
+  /** Builds the delta from the groups' values, as the probe's delta showed it. */
+  build: Build;
+  /** The parsed event the template was cut from (for its id, model). */
+  record: Record<string, unknown>;
+  /** Its timings, when some of them are holes. */
+  timings: Record<string, unknown> | undefined;
+}
+
+/** Templates kept at once (reasoning, answer, tool arguments, and one spare). */
+const KEPT = 4;
+/** Templates learned before learning has to pay for itself with hits. */
+const FREE_LEARNS = 8;
+/** Hits each learned template must bring, past the free ones. */
+const HITS_PER_LEARN = 8;
+/** The marker of a group in the probe (no JSON escape needed). */
+const marker = (group: number) => `p\u2603${group}`;
+
+/** Learns templates from parsed events and reads matching events without parsing. */
+export class EventTemplates {
+  readonly #policy: TemplatePolicy;
+  readonly #templates: Template[] = [];
+  #learns = 0;
+  #hits = 0;
+  #candidates = 0;
+  /** The values of the last event learned from (or offered first), by path. */
+  #previous: Map<string, string> | undefined;
+  /** The values of the event being matched (reused). */
+  readonly #values: string[] = [];
+
+  /** @param policy Which values are holes, and how an event becomes a delta. */
+  constructor(policy: TemplatePolicy) {
+    this.#policy = policy;
+  }
+
+  /** Events read through a template so far. */
+  get hits(): number {
+    return this.#hits;
+  }
+
+  /** The parsed event behind the last match (its id, model). */
+  record: Record<string, unknown> = {};
+  /**
+   * For the last match, when its timings differ from the record's: reads
+   * them from the event's text (only the last event's are ever needed).
+   */
+  timings: (() => Record<string, number>) | undefined;
+
+  /**
+   * @param data An event's data.
+   * @returns Its delta when it matches a template (then {@link record} holds
+   * the event's fields), or `undefined`: parse it the usual way.
+   */
+  match(data: string): StreamDelta | undefined {
+    const templates = this.#templates;
+    for (let i = 0; i < templates.length; i++) {
+      const delta = this.#matchOne(templates[i], data);
+      if (delta === undefined) continue;
+      this.#hits++;
+      // The template that matched is tried first next time.
+      if (i > 0) templates.unshift(templates.splice(i, 1)[0]);
+      return delta;
+    }
+    return undefined;
+  }
+
+  #matchOne(
+    t: Template,
+    data: string,
+    timings?: Record<string, unknown>,
+  ): StreamDelta | undefined {
+    const { literals, holes } = t;
+    const values = this.#values;
+    values.length = 0;
+    let at = 0;
+    for (let h = 0; h < holes.length; h++) {
+      const literal = literals[h];
+      // A slice compared whole is faster than `startsWith` at an offset.
+      const after = at + literal.length;
+      if (data.slice(at, after) !== literal) return undefined;
+      at = after;
+      const hole = holes[h];
+      if (hole.kind === "string") {
+        // One pass finds the closing quote and whether anything before it
+        // needs decoding (an escape, a control character).
+        const found = plainStringEnd(data, at);
+        const end = found < 0 ? stringEnd(data, at) : found;
+        if (end === -1) return undefined;
+        if (hole.use === "delta") {
+          const value = found >= 0
+            ? data.slice(at, end)
+            : decodeString(data.slice(at - 1, end + 1));
+          // An empty string, or one that is not a single valid JSON
+          // string, takes the usual way.
+          if (value === undefined || value === "") return undefined;
+          const known = values[hole.group];
+          if (known === undefined) values[hole.group] = value;
+          else if (known !== value) return undefined;
+        } else if (
+          found < 0 && decodeString(data.slice(at - 1, end + 1)) === undefined
+        ) return undefined;
+        at = end;
+      } else {
+        const end = jsonNumberEnd(data, at);
+        if (end === -1) return undefined;
+        if (timings !== undefined && hole.use === "timing") {
+          timings[hole.key] = Number(data.slice(at, end));
+        }
+        at = end;
+      }
+    }
+    const last = literals[holes.length];
+    if (data.length - at !== last.length || data.slice(at) !== last) {
+      return undefined;
+    }
+    // Strings of different groups must differ still, as in the probe.
+    for (let a = 1; a < t.groups; a++) {
+      for (let b = 0; b < a; b++) {
+        if (values[a] === values[b]) return undefined;
+      }
+    }
+    if (timings !== undefined) return {};
+    const delta = t.build(values) as StreamDelta;
+    this.record = t.record;
+    this.timings = t.timings === undefined
+      ? undefined
+      : () => this.#timingsOf(t, data);
+    return delta;
+  }
+
+  /** The timings of an event that matched `t`, read from its text. */
+  #timingsOf(t: Template, data: string): Record<string, number> {
+    const timings: Record<string, unknown> = { ...t.timings };
+    this.#matchOne(t, data, timings);
+    return timings as Record<string, number>;
+  }
+
+  /**
+   * Learns a template from an event that was parsed the usual way, when its
+   * delta is text, reasoning or tool-call pieces and nothing else.
+   *
+   * @param data The event's data.
+   * @param record The event, parsed.
+   * @param delta Its delta.
+   */
+  learn(
+    data: string,
+    record: Record<string, unknown>,
+    delta: StreamDelta,
+  ): void {
+    if (
+      this.#learns >= FREE_LEARNS &&
+      this.#hits < this.#learns * HITS_PER_LEARN
+    ) return;
+    if (
+      delta.finishReason !== undefined || delta.usage !== undefined ||
+      delta.choice !== undefined ||
+      (delta.content === undefined && delta.reasoning === undefined &&
+        delta.toolCalls === undefined)
+    ) return;
+    // Not from the first such event: a stream of one delta never repays
+    // the probe, and the first delta should reach the caller at once. Its
+    // values are noted: what changes from one event to the next is a hole.
+    if (this.#candidates++ === 0) {
+      this.#previous = valuesByPath(data);
+      return;
+    }
+    this.#learns++;
+    const previous = this.#previous;
+    this.#previous = valuesByPath(data);
+    const template = cut(this.#policy, data, record, delta, previous);
+    if (template === undefined) return;
+    this.#templates.unshift(template);
+    if (this.#templates.length > KEPT) this.#templates.pop();
+  }
+}
+
+/**
+ * Cuts a template out of a parsed event, and checks it with the probe.
+ * @returns The template, or `undefined` when the event makes none.
+ */
+function cut(
+  policy: TemplatePolicy,
+  data: string,
+  record: Record<string, unknown>,
+  delta: StreamDelta,
+  previous: Map<string, string> | undefined,
+): Template | undefined {
+  const values = scanValues(data);
+  if (values === undefined) return undefined;
+  // A timing or a timestamp that was the same in the event before stays
+  // literal text (a hole costs more to read); one that changed, or is new,
+  // is a hole.
+  const changed = (value: EventValue) =>
+    previous?.get(value.path) !== data.slice(value.start, value.end);
+  const literals: string[] = [];
+  const holes: Hole[] = [];
+  const groupOf = new Map<string, number>();
+  const probe: string[] = [];
+  const learned: string[] = [];
+  let from = 0;
+  for (const value of values) {
+    const use = policy.use(value);
+    if (use === undefined || (use !== "delta" && !changed(value))) continue;
+    const start = value.kind === "string" ? value.start + 1 : value.start;
+    const end = value.kind === "string" ? value.end - 1 : value.end;
+    let group = -1;
+    let text = data.slice(start, end);
+    if (use === "delta") {
+      const decoded = decodeString(data.slice(value.start, value.end));
+      if (decoded === undefined) return undefined;
+      // An empty string stays literal text: the usual way reads it as none.
+      if (decoded === "") continue;
+      group = groupOf.get(decoded) ?? groupOf.size;
+      groupOf.set(decoded, group);
+      learned[group] = decoded;
+      text = marker(group);
+    }
+    literals.push(data.slice(from, start));
+    probe.push(data.slice(from, start), text);
+    holes.push({
+      kind: value.kind,
+      use,
+      group,
+      key: value.path.slice(value.path.lastIndexOf(".") + 1),
+    });
+    from = end;
+  }
+  literals.push(data.slice(from));
+  probe.push(data.slice(from));
+  if (groupOf.size === 0) return undefined;
+  // The strings found must be the ones the delta was read from, and only
+  // they: put markers in their places, parse, and see the markers come out
+  // where the delta's values were.
+  let probed: unknown;
+  try {
+    probed = JSON.parse(probe.join(""));
+  } catch {
+    return undefined;
+  }
+  const shape = policy.delta(probed);
+  if (shape === undefined) return undefined;
+  const build = compile(shape);
+  if (JSON.stringify(build(learned)) !== JSON.stringify(delta)) {
+    return undefined;
+  }
+  const timings = holes.some((h) => h.use === "timing")
+    ? record.timings as Record<string, unknown>
+    : undefined;
+  return {
+    literals,
+    holes,
+    groups: groupOf.size,
+    build,
+    record,
+    timings,
+  };
+}
+
+/** An event's values by path, or none when it is not followed. */
+function valuesByPath(data: string): Map<string, string> | undefined {
+  const values = scanValues(data);
+  return values &&
+    new Map(values.map((v) => [v.path, data.slice(v.start, v.end)]));
+}
+
+/** Makes a delta from the values of an event's groups. */
+type Build = (values: readonly string[]) => unknown;
+
+/**
+ * Compiles the probe's delta into a builder: each marker string becomes its
+ * group's value, the rest is copied; every call makes new objects.
+ */
+function compile(shape: unknown): Build {
+  if (typeof shape === "string") {
+    const group = shape.startsWith("p\u2603") ? Number(shape.slice(2)) : NaN;
+    return Number.isInteger(group) ? (values) => values[group] : () => shape;
+  }
+  if (Array.isArray(shape)) {
+    const items = shape.map(compile);
+    return (values) => items.map((item) => item(values));
+  }
+  if (shape === null || typeof shape !== "object") return () => shape;
+  const keys = Object.keys(shape);
+  const parts = keys.map((key) =>
+    compile((shape as Record<string, unknown>)[key])
+  );
+  // The deltas nearly every event makes, built without a loop.
+  if (keys.length === 1) {
+    const [part] = parts;
+    if (keys[0] === "content") return (values) => ({ content: part(values) });
+    if (keys[0] === "reasoning") {
+      return (values) => ({ reasoning: part(values) });
+    }
+  }
+  return (values) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) out[keys[i]] = parts[i](values);
+    return out;
+  };
+}
+
+/**
+ * Every string value and number of a JSON text (keys are not values), with
+ * its path (`choices.0.delta.content`); `undefined` for text this reader
+ * does not follow.
+ */
+function scanValues(text: string): EventValue[] | undefined {
+  const out: EventValue[] = [];
+  // Each open container: its path, and the key or index being filled.
+  const stack: { path: string; array: boolean; key: string; index: number }[] =
+    [];
+  let expectKey = false;
+  const pathHere = () => {
+    const top = stack[stack.length - 1];
+    if (!top) return "";
+    const part = top.array ? String(top.index) : top.key;
+    return top.path ? `${top.path}.${part}` : part;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    if (c === 0x7b || c === 0x5b) { // { [
+      stack.push({
+        path: pathHere(),
+        array: c === 0x5b,
+        key: "",
+        index: 0,
+      });
+      expectKey = c === 0x7b;
+    } else if (c === 0x7d || c === 0x5d) { // } ]
+      stack.pop();
+      expectKey = false;
+    } else if (c === 0x2c) { // ,
+      const top = stack[stack.length - 1];
+      if (top?.array) top.index++;
+      else expectKey = true;
+    } else if (c === 0x3a) { // :
+      expectKey = false;
+    } else if (c === 0x22) { // "
+      const end = stringEnd(text, i + 1);
+      if (end === -1) return undefined;
+      if (expectKey) {
+        const key = decodeString(text.slice(i, end + 1));
+        if (key === undefined) return undefined;
+        stack[stack.length - 1].key = key;
+      } else {
+        out.push({ start: i, end: end + 1, kind: "string", path: pathHere() });
+      }
+      i = end;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) { // - 0-9
+      const end = numberEnd(text, i);
+      out.push({ start: i, end, kind: "number", path: pathHere() });
+      i = end - 1;
+    } else if (c === 0x74 || c === 0x6e) i += 3; // true, null
+    else if (c === 0x66) i += 4; // false
+    else return undefined;
+  }
+  return out;
+}
+
+/** @returns Where the string whose body starts at `from` closes (its quote), or -1. */
+function stringEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return i;
+    if (c === 0x5c) i++;
+  }
+  return -1;
+}
+
+/** @returns Where the number that starts at `from` ends. */
+function numberEnd(text: string, from: number): number {
+  let i = from;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // - + . 0-9 e E
+    if (
+      !(c === 0x2d || c === 0x2b || c === 0x2e || (c >= 0x30 && c <= 0x39) ||
+        c === 0x65 || c === 0x45)
+    ) break;
+  }
+  return i;
+}
+
+/**
+ * @returns Where the JSON number that starts at `from` ends, or -1 when no
+ * number by JSON's grammar starts there (`-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`).
+ */
+function jsonNumberEnd(text: string, from: number): number {
+  let i = from;
+  let c = text.charCodeAt(i);
+  if (c === 0x2d) c = text.charCodeAt(++i); // -
+  if (c === 0x30) c = text.charCodeAt(++i); // a leading 0 stands alone
+  else if (c >= 0x31 && c <= 0x39) {
+    do c = text.charCodeAt(++i); while (c >= 0x30 && c <= 0x39);
+  } else return -1;
+  if (c === 0x2e) { // .
+    c = text.charCodeAt(++i);
+    if (!(c >= 0x30 && c <= 0x39)) return -1;
+    do c = text.charCodeAt(++i); while (c >= 0x30 && c <= 0x39);
+  }
+  if (c === 0x65 || c === 0x45) { // e E
+    c = text.charCodeAt(++i);
+    if (c === 0x2b || c === 0x2d) c = text.charCodeAt(++i);
+    if (!(c >= 0x30 && c <= 0x39)) return -1;
+    do c = text.charCodeAt(++i); while (c >= 0x30 && c <= 0x39);
+  }
+  // What follows must not continue the number (`01`, `1.`, `1e`, `1x`…
+  // are caught here or by the literal after the hole).
+  return i;
+}
+
+/**
+ * @returns Where the string whose body starts at `from` closes, when nothing
+ * in it needs decoding; -1 when it has an escape or a control character, or
+ * does not close.
+ */
+function plainStringEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return i;
+    if (c < 0x20 || c === 0x5c) return -1;
+  }
+  return -1;
+}
+
+/** @returns The string a quoted JSON string stands for, or `undefined`. */
+function decodeString(quoted: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(quoted);
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
