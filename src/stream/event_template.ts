@@ -90,8 +90,8 @@ export class EventTemplates {
   #learns = 0;
   #hits = 0;
   #candidates = 0;
-  /** The values of the last event learned from (or offered first), by path. */
-  #previous: Map<string, string> | undefined;
+  /** The text of the last event learned from (or offered first). */
+  #previous: string | undefined;
   /** The values of the event being matched (reused). */
   readonly #values: string[] = [];
 
@@ -227,15 +227,22 @@ export class EventTemplates {
     ) return;
     // Not from the first such event: a stream of one delta never repays
     // the probe, and the first delta should reach the caller at once. Its
-    // values are noted: what changes from one event to the next is a hole.
+    // text is kept (read only when a template is cut): what changes from one
+    // event to the next is a hole.
     if (this.#candidates++ === 0) {
-      this.#previous = valuesByPath(data);
+      this.#previous = data;
       return;
     }
     this.#learns++;
     const previous = this.#previous;
-    this.#previous = valuesByPath(data);
-    const template = cut(this.#policy, data, record, delta, previous);
+    this.#previous = data;
+    const template = cut(
+      this.#policy,
+      data,
+      record,
+      delta,
+      previous === undefined ? undefined : valuesByPath(previous),
+    );
     if (template === undefined) return;
     this.#templates.unshift(template);
     if (this.#templates.length > KEPT) this.#templates.pop();
