@@ -1,0 +1,181 @@
+/**
+ * Live tests against a real vLLM (started by tests/live/run.ts), through the
+ * public API only. The model is tiny and random: what it says is nonsense, so
+ * these check what the server does around it (counts, usage, windows,
+ * errors, streaming, stopping), not the words.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { type ChatMessage, ContextSizeError, GptOssClient } from "../../mod.ts";
+import { gptOssTokenizer } from "../../tokenizer/mod.ts";
+
+const baseUrl = Deno.env.get("GPTOSS_LIVE_URL");
+if (!baseUrl) {
+  throw new Error("GPTOSS_LIVE_URL is not set: run `deno task test:live`.");
+}
+const model = "openai/gpt-oss-20b";
+const client = new GptOssClient({
+  baseUrl,
+  model,
+  tokenizer: gptOssTokenizer,
+  maxTokens: 8,
+  maxRetries: 0,
+});
+
+const weather = {
+  type: "function" as const,
+  function: {
+    name: "get_weather",
+    description: "The weather in a city.",
+    parameters: {
+      type: "object",
+      properties: {
+        city: { type: "string", description: "The city." },
+        unit: { type: "string", enum: ["celsius", "fahrenheit"] },
+      },
+      required: ["city"],
+    },
+  },
+};
+
+/** Requests of every shape the exact count has to match vLLM's own count on. */
+const requests: {
+  name: string;
+  messages: ChatMessage[];
+  options: Parameters<GptOssClient["generateResponse"]>[1];
+}[] = [
+  {
+    name: "system and user, effort high (issue 14's request)",
+    messages: [
+      { role: "system", content: "You are terse." },
+      { role: "user", content: "Say hello" },
+    ],
+    options: { reasoningEffort: "high" },
+  },
+  {
+    name: "developer message, effort low",
+    messages: [
+      { role: "developer", content: "Answer in French." },
+      { role: "user", content: "What is the capital of Italy?" },
+    ],
+    options: { reasoningEffort: "low" },
+  },
+  {
+    name: "a tool and a history with a call, its result and an answer",
+    messages: [
+      { role: "user", content: "Weather in Paris?" },
+      {
+        role: "assistant",
+        content: null,
+        reasoning: "I should call the tool.",
+        tool_calls: [{
+          id: "call_1",
+          type: "function",
+          function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+        }],
+      },
+      { role: "tool", tool_call_id: "call_1", content: '{"temp": 21}' },
+      { role: "assistant", content: "It is 21 degrees." },
+      { role: "user", content: "And in Rome?" },
+    ],
+    options: { tools: [weather] },
+  },
+];
+
+Deno.test("live vLLM: the exact count equals vLLM's own prompt_tokens on every request shape", async () => {
+  for (const { name, messages, options } of requests) {
+    const counted = await client.countTokens(messages, options);
+    const answer = await client.generateResponse(messages, options);
+    assert.equal(counted.exact, true, name);
+    assert.equal(
+      counted.promptTokens,
+      answer.usage?.prompt_tokens,
+      `${name}: counted ${counted.promptTokens} (${counted.source}), vLLM ${answer.usage?.prompt_tokens}`,
+    );
+  }
+});
+
+Deno.test("live vLLM: a whole answer and a streamed one, with usage and the finish reason", async () => {
+  const messages: ChatMessage[] = [{ role: "user", content: "Say hello" }];
+  const whole = await client.generateResponse(messages);
+  assert.equal(whole.model, model);
+  assert.equal(typeof whole.choices[0].message.content, "string");
+  assert.equal(whole.choices[0].finish_reason, "length");
+  assert.equal(whole.usage?.completion_tokens, 8);
+  const stream = client.streamResponse(messages);
+  let text = "";
+  for await (const delta of stream) text += delta.content ?? "";
+  const streamed = await stream.completion();
+  assert.equal(streamed.incomplete, undefined);
+  assert.equal(streamed.choices[0].message.content, text);
+  assert.equal(streamed.choices[0].finish_reason, "length");
+});
+
+Deno.test("live vLLM: discover() finds the model, its window, the server and its version", async () => {
+  const found = await new GptOssClient({ baseUrl, maxRetries: 0 }).discover();
+  assert.equal(found.server, "vllm");
+  assert.ok(found.models.some((m) => m.id === model));
+  assert.equal(found.model, model);
+  assert.equal(found.contextLength, 8192);
+  assert.equal(found.version, "0.32.0");
+});
+
+Deno.test("live vLLM: a prompt over vLLM's window is a ContextSizeError with vLLM's numbers", async () => {
+  // The client's own window is set larger, so that vLLM is the one to refuse.
+  const roomy = new GptOssClient({
+    baseUrl,
+    model,
+    maxContextSize: 100_000,
+    maxTokens: 8,
+    maxRetries: 0,
+  });
+  await assert.rejects(
+    roomy.generateResponse([{ role: "user", content: "word ".repeat(9_000) }]),
+    (error: unknown) => {
+      assert.ok(error instanceof ContextSizeError, String(error));
+      assert.equal(error.maxContextSize, 8192);
+      assert.ok(error.promptTokens !== undefined && error.promptTokens > 8192);
+      return true;
+    },
+  );
+});
+
+Deno.test("live vLLM: aborting mid-stream stops the request on the server", async () => {
+  const running = async () => {
+    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    const line = text.split("\n").find((l) =>
+      l.startsWith("vllm:num_requests_running")
+    );
+    return Number(line?.split(" ").at(-1));
+  };
+  const until = async (want: (n: number) => boolean) => {
+    let now = await running();
+    for (let i = 0; i < 100 && !want(now); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      now = await running();
+    }
+    return now;
+  };
+  // The random model's text is no harmony, so vLLM's parser holds it back
+  // until the end: the stream is open (headers and the role chunk came) and
+  // the server generating when the caller leaves.
+  const controller = new AbortController();
+  const stream = client.streamResponse([{ role: "user", content: "Go on" }], {
+    maxTokens: 4000,
+    signal: controller.signal,
+  });
+  const reading = (async () => {
+    for await (const _ of stream) { /* nothing comes before the end */ }
+  })();
+  assert.equal(await until((n) => n > 0), 1, "the request never ran");
+  controller.abort();
+  await assert.rejects(reading, { name: "AbortError" });
+  // vLLM notices the closed connection and frees the request.
+  assert.equal(
+    await until((n) => n === 0),
+    0,
+    "vLLM still runs the aborted request",
+  );
+});
