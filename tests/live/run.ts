@@ -43,6 +43,9 @@ const server = new Deno.Command(`${live}/venv/bin/python`, {
     "openai",
     "--dtype",
     "bfloat16",
+    // The random model says valid harmony, as scripted (scripted_harmony.py).
+    "--logits-processors",
+    "scripted_harmony:ScriptedHarmony",
   ],
   env: {
     // Everything vLLM loads comes from the folders the set-up wrote.
@@ -50,6 +53,7 @@ const server = new Deno.Command(`${live}/venv/bin/python`, {
     TRANSFORMERS_OFFLINE: "1",
     TIKTOKEN_ENCODINGS_BASE: `${reference}/tiktoken`,
     VLLM_CPU_KVCACHE_SPACE: "1",
+    PYTHONPATH: new URL(".", import.meta.url).pathname,
   },
   stdout: "piped",
   stderr: "piped",

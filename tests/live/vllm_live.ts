@@ -1,14 +1,21 @@
 /**
  * Live tests against a real vLLM (started by tests/live/run.ts), through the
- * public API only. The model is tiny and random: what it says is nonsense, so
- * these check what the server does around it (counts, usage, windows,
- * errors, streaming, stopping), not the words.
+ * public API only. The model is tiny and random; a logits processor
+ * (scripted_harmony.py) makes it say valid harmony: a reasoning part and a
+ * final answer, or, when the request has tools, a reasoning part and a call
+ * of get_weather. So what comes back is known, as vLLM parses it.
  *
  * @module
  */
 
 import assert from "node:assert/strict";
-import { type ChatMessage, ContextSizeError, GptOssClient } from "../../mod.ts";
+import {
+  type ChatMessage,
+  ContextSizeError,
+  defineTool,
+  GptOssClient,
+  runToolLoop,
+} from "../../mod.ts";
 import { gptOssTokenizer } from "../../tokenizer/mod.ts";
 
 const baseUrl = Deno.env.get("GPTOSS_LIVE_URL");
@@ -97,20 +104,79 @@ Deno.test("live vLLM: the exact count equals vLLM's own prompt_tokens on every r
   }
 });
 
-Deno.test("live vLLM: a whole answer and a streamed one, with usage and the finish reason", async () => {
+const REASONING = "The user greets me. I answer briefly.";
+const ANSWER = "Hello! How can I help?";
+
+Deno.test("live vLLM: a whole answer and a streamed one, the reasoning apart, with usage and the finish reason", async () => {
   const messages: ChatMessage[] = [{ role: "user", content: "Say hello" }];
-  const whole = await client.generateResponse(messages);
+  const whole = await client.generateResponse(messages, { maxTokens: 100 });
   assert.equal(whole.model, model);
-  assert.equal(typeof whole.choices[0].message.content, "string");
-  assert.equal(whole.choices[0].finish_reason, "length");
-  assert.equal(whole.usage?.completion_tokens, 8);
-  const stream = client.streamResponse(messages);
+  assert.equal(whole.choices[0].message.reasoning, REASONING);
+  assert.equal(whole.choices[0].message.content, ANSWER);
+  assert.equal(whole.choices[0].finish_reason, "stop");
+  assert.ok(whole.usage && whole.usage.completion_tokens > 10);
+  const stream = client.streamResponse(messages, { maxTokens: 100 });
   let text = "";
-  for await (const delta of stream) text += delta.content ?? "";
+  let reasoning = "";
+  for await (const delta of stream) {
+    text += delta.content ?? "";
+    reasoning += delta.reasoning ?? "";
+  }
   const streamed = await stream.completion();
   assert.equal(streamed.incomplete, undefined);
-  assert.equal(streamed.choices[0].message.content, text);
-  assert.equal(streamed.choices[0].finish_reason, "length");
+  assert.equal(text, ANSWER);
+  assert.equal(reasoning, REASONING);
+  assert.equal(streamed.choices[0].message.content, ANSWER);
+  assert.equal(streamed.choices[0].message.reasoning, REASONING);
+  assert.equal(streamed.choices[0].finish_reason, "stop");
+  // Cut short, it says so.
+  const cut = await client.generateResponse(messages, { maxTokens: 5 });
+  assert.equal(cut.choices[0].finish_reason, "length");
+});
+
+Deno.test("live vLLM: tool calls whole and streamed, and a tool loop to the answer", async () => {
+  const ask: ChatMessage[] = [{ role: "user", content: "Weather in Paris?" }];
+  const options = { tools: [weather], maxTokens: 100 };
+  const whole = await client.generateResponse(ask, options);
+  const [call] = whole.choices[0].message.tool_calls ?? [];
+  assert.equal(whole.choices[0].finish_reason, "tool_calls");
+  assert.equal(call?.function.name, "get_weather");
+  assert.deepEqual(JSON.parse(call.function.arguments), {
+    city: "Paris",
+    unit: "celsius",
+  });
+  assert.equal(
+    whole.choices[0].message.reasoning,
+    "I need the weather, so I call the tool.",
+  );
+  const stream = client.streamResponse(ask, options);
+  let pieces = 0;
+  for await (const delta of stream) pieces += delta.toolCalls?.length ?? 0;
+  const streamed = await stream.completion();
+  assert.ok(pieces > 0);
+  assert.deepEqual(
+    streamed.choices[0].message.tool_calls?.map((
+      c,
+    ) => [c.function.name, JSON.parse(c.function.arguments)]),
+    [["get_weather", { city: "Paris", unit: "celsius" }]],
+  );
+  const cities: string[] = [];
+  const result = await runToolLoop(client, ask, {
+    tools: [defineTool({
+      name: "get_weather",
+      description: "The weather in a city.",
+      parameters: weather.function.parameters,
+      execute: (args: { city: string }) => {
+        cities.push(args.city);
+        return { temperature: 21 };
+      },
+    })],
+    maxTokens: 100,
+  });
+  assert.deepEqual(cities, ["Paris"]);
+  assert.equal(result.finished, true);
+  assert.equal(result.rounds, 2);
+  assert.equal(result.completion.choices[0].message.content, ANSWER);
 });
 
 Deno.test("live vLLM: discover() finds the model, its window, the server and its version", async () => {
