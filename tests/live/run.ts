@@ -4,8 +4,9 @@
  * (vllm-router, round robin) in front of them, as a team that outgrew one
  * server runs them; runs tests/live/vllm_live.ts against one server, then
  * through the router, through the public API; and stops every process
- * whatever happened. A server that does not start fails the run with its
- * log; nothing is skipped.
+ * whatever happened; last, through the router, one server is stopped in the
+ * middle of a stream (tests/live/failover_live.ts). A server that does not
+ * start fails the run with its log; nothing is skipped.
  *
  * ```sh
  * deno task test:live
@@ -191,7 +192,25 @@ try {
     servers.map((s) => s.url),
     "vllm-router + 2 vLLM",
   );
-  code = direct || routed;
+  // Last: one server stopped mid-stream (the test stops it).
+  const failover = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "test",
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      "--allow-read",
+      "--allow-run",
+      new URL("./failover_live.ts", import.meta.url).pathname,
+    ],
+    env: {
+      GPTOSS_LIVE_URL: router.url,
+      GPTOSS_LIVE_WORKERS: servers.map((s) => s.url).join(","),
+      GPTOSS_LIVE_WORKER_PIDS: servers.map((s) => s.child.pid).join(","),
+    },
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  code = direct || routed || failover.code;
 } finally {
   await Promise.all(running.map(stop));
 }

@@ -3,7 +3,9 @@ say valid harmony: it forces, token by token, a reasoning part and a final
 answer, or (when the request has tools) a reasoning part and a call of
 get_weather, then answers once the result is there. A request whose last
 message is "Go on" is left to the random
-model (the abort test needs a long answer that vLLM's parser holds back).
+model (the abort test needs a long answer that vLLM's parser holds back);
+one whose last message starts with "Count" gets a long reasoning (1,500
+tokens) before its answer, for a stream still going when a server stops.
 
     --logits-processors scripted_harmony:ScriptedHarmony   (with this folder on PYTHONPATH)
 """
@@ -19,6 +21,11 @@ ANSWER = (
     "<|channel|>analysis<|message|>The user greets me. I answer briefly.<|end|>"
     "<|start|>assistant<|channel|>final<|message|>Hello! How can I help?<|return|>"
 )
+# A long answer, for a stream that is still going when a server stops.
+LONG = (
+    "<|channel|>analysis<|message|>" + " one" * 1500 + "<|end|>"
+    "<|start|>assistant<|channel|>final<|message|>Done.<|return|>"
+)
 TOOL_CALL = (
     "<|channel|>analysis<|message|>I need the weather, so I call the tool.<|end|>"
     "<|start|>assistant<|channel|>commentary to=functions.get_weather "
@@ -33,6 +40,7 @@ class ScriptedHarmony(LogitsProcessor):
         encode = lambda text: self.tokenizer.encode(text, add_special_tokens=False).ids
         self.answer = encode(ANSWER)
         self.tool_call = encode(TOOL_CALL)
+        self.long = encode(LONG)
         # batch index -> (script, the request's output tokens, a live list)
         self.scripts = {}
 
@@ -49,6 +57,8 @@ class ScriptedHarmony(LogitsProcessor):
             last_user = text.rsplit("<|start|>user<|message|>", 1)[-1]
             if last_user.startswith("Go on"):
                 self.scripts.pop(index, None)
+            elif last_user.startswith("Count"):
+                self.scripts[index] = (self.long, output)
             elif "namespace functions" in text and "to=assistant" not in last_user:
                 # Tools, and no tool result yet since the user spoke: call one.
                 self.scripts[index] = (self.tool_call, output)
