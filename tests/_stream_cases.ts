@@ -8,6 +8,7 @@ import {
   ChatEventDecoder,
   type EventDecoderOptions,
 } from "../src/api/chat/event_decoder.ts";
+import type { StreamDecoder } from "../src/stream/decoder.ts";
 import { chatCompletionStream } from "../testing/mod.ts";
 import { loadFixture } from "./_helpers.ts";
 
@@ -55,7 +56,14 @@ export function outcome(
   pieces: Uint8Array[],
   options: EventDecoderOptions = {},
 ): string {
-  const decoder = new ChatEventDecoder(options);
+  return decoderOutcome(new ChatEventDecoder(options), pieces);
+}
+
+/** {@link outcome} for any wire API's decoder. */
+export function decoderOutcome(
+  decoder: StreamDecoder,
+  pieces: Uint8Array[],
+): string {
   const text = new TextDecoder();
   try {
     const deltas: string[] = [];

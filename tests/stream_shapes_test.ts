@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@^4.3.0";
-import type { StreamDelta } from "../mod.ts";
 import { ChatEventDecoder } from "../src/api/chat/event_decoder.ts";
 import { OllamaLineDecoder } from "../src/api/ollama/line_decoder.ts";
 import {
@@ -9,7 +8,14 @@ import {
   shapedStream,
   SHAPES,
 } from "../bench/streaming/shapes.ts";
-import { cuts, mutate, mutation, outcome, splitAt } from "./_stream_cases.ts";
+import {
+  cuts,
+  decoderOutcome,
+  mutate,
+  mutation,
+  outcome,
+  splitAt,
+} from "./_stream_cases.ts";
 
 // Every server's real stream shape, decoded with the fast path and without:
 // the same deltas, the same completion, the same failure, whatever the text,
@@ -100,29 +106,9 @@ Deno.test("the fast path reads nearly every event of every shape, and everything
   }
 });
 
-/** What decoding Ollama's native lines gives: deltas and completion, or the failure. */
-function linesOutcome(pieces: Uint8Array[], templates = true): string {
-  const decoder = new OllamaLineDecoder({ templates });
-  const text = new TextDecoder();
-  const deltas: string[] = [];
-  const keep = (batch: StreamDelta[]) => {
-    for (const delta of batch) deltas.push(JSON.stringify(delta));
-  };
-  for (const piece of pieces) {
-    keep(decoder.feed(text.decode(piece, { stream: true })));
-    if (decoder.done || decoder.failure) break;
-  }
-  if (!decoder.done && !decoder.failure) keep(decoder.feed(text.decode()));
-  keep(decoder.flush());
-  if (decoder.failure) {
-    return JSON.stringify({ deltas, failure: decoder.failure.message });
-  }
-  return JSON.stringify({
-    deltas,
-    ended: decoder.end(),
-    completion: decoder.accumulator.result(true),
-  }, (key, value) => key === "created" ? undefined : value);
-}
+/** What decoding Ollama's native lines gives, with the fast path or without. */
+const linesOutcome = (pieces: Uint8Array[], templates = true) =>
+  decoderOutcome(new OllamaLineDecoder({ templates }), pieces);
 
 Deno.test("Ollama's native lines decode the same with and without the fast path, whole and damaged (3,000 cases)", () => {
   fc.assert(

@@ -1,7 +1,8 @@
 /**
- * One pass over a conversation, message by message, in the order the gpt-oss
- * chat template renders it: each message rendered, or counted from the texts
- * between its special tokens without being rendered.
+ * A conversation message by message as the gpt-oss chat template renders it:
+ * each message rendered, or counted from the texts between its special
+ * tokens without being rendered, in its context (read in any order with
+ * {@link TemplateContexts}, or in order with {@link HarmonyWalk}).
  *
  * @module
  */
@@ -202,7 +203,6 @@ export class HarmonyWalk {
   readonly #finalAfter: Uint8Array;
   readonly #first: boolean;
   #lastCall = "";
-  readonly #words = new Map<string, number>();
 
   /** @param messages The conversation. */
   constructor(messages: readonly ChatMessage[]) {
@@ -217,51 +217,15 @@ export class HarmonyWalk {
     }
   }
 
-  #context(i: number): TemplateContext {
-    return {
+  /** Renders message `i`; call for every message, in order. */
+  render(i: number): string {
+    const message = this.#messages[i];
+    const out = renderMessage(message, {
       lastCall: this.#lastCall,
       finalAfter: this.#finalAfter[i] === 1,
       first: i === 0 && this.#first,
-    };
-  }
-
-  /**
-   * Notes message `i` without rendering it: call for every message, in order,
-   * that is not {@link HarmonyWalk.render}ed.
-   */
-  skip(i: number): void {
-    this.#lastCall = lastCallAfter(this.#messages[i], this.#lastCall);
-  }
-
-  /**
-   * Counts message `i` from its special tokens and the texts between them,
-   * without building its rendering; `undefined` (and nothing noted) when a
-   * text holds special-token markup, for {@link HarmonyWalk.render} to handle.
-   *
-   * @param i The message.
-   * @param count Counts an ordinary text.
-   */
-  countPieces(i: number, count: (text: string) => number): number | undefined {
-    // The template's own words are counted once per walk.
-    const word = (t: string) => {
-      let n = this.#words.get(t);
-      if (n === undefined) this.#words.set(t, n = count(t));
-      return n;
-    };
-    const n = countMessagePieces(
-      this.#messages[i],
-      this.#context(i),
-      count,
-      word,
-    );
-    if (n !== undefined) this.skip(i);
-    return n;
-  }
-
-  /** Renders message `i` (the messages before it walked already). */
-  render(i: number): string {
-    const out = renderMessage(this.#messages[i], this.#context(i));
-    this.skip(i);
+    });
+    this.#lastCall = lastCallAfter(message, this.#lastCall);
     return out;
   }
 }
