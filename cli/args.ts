@@ -22,7 +22,9 @@ Options:
   --max-tokens N         the longest answer, reasoning included (default 2048)
   --context N|auto       the context window in tokens (default 8192; auto asks the server)
   --effort LEVEL         reasoning effort: low, medium or high
-  --api chat|ollama      the wire API: chat completions (default), or Ollama's native
+  --api chat|responses|ollama
+                         the wire API: chat completions (default); the Responses API
+                         (/v1/responses: vLLM, Ollama, LM Studio); or Ollama's native
                          /api/chat, which takes the --context window as Ollama's own
   --reasoning show|hide  print the model's reasoning on stderr (default hide)
   --timeout MS           wait this long for the server, and for each silence (default 30000)
@@ -57,7 +59,7 @@ export interface CliOptions {
   context?: number | "auto";
   timeout?: number;
   effort?: "low" | "medium" | "high";
-  api?: "chat" | "ollama";
+  api?: "chat" | "responses" | "ollama";
   showReasoning: boolean;
   json: boolean;
   noStream: boolean;
@@ -256,7 +258,7 @@ export function parseCommandLine(args: string[]): CliOptions {
     }
     options.port = port;
   }
-  const api = oneOf("--api", v.api, ["chat", "ollama"] as const);
+  const api = oneOf("--api", v.api, ["chat", "responses", "ollama"] as const);
   if (api) options.api = api;
   if (options.chat && (options.json || options.count)) {
     throw new UsageError("--chat cannot be combined with --json or --count.");

@@ -23,6 +23,26 @@ export function isPlainObject(
 }
 
 /**
+ * Sets fields on a request body; where both the body's value and the new
+ * one are plain objects (`chat_template_kwargs`, `reasoning`), they are
+ * merged, not replaced.
+ *
+ * @param body The body, changed.
+ * @param fields The fields to set.
+ */
+export function mergeFields(
+  body: Record<string, unknown>,
+  fields: Record<string, unknown>,
+): void {
+  for (const [key, value] of Object.entries(fields)) {
+    const current = body[key];
+    body[key] = isPlainObject(current) && isPlainObject(value)
+      ? { ...current, ...value }
+      : value;
+  }
+}
+
+/**
  * @param where The shape's name in messages: `"config"`, `"options"`.
  * @param value The caller's object; `undefined` passes.
  * @param known The keys it may have.

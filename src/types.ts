@@ -116,6 +116,12 @@ export interface Usage {
   completion_tokens: number;
   /** The sum of both. */
   total_tokens: number;
+  /**
+   * Of the generated tokens, those of the reasoning, when the server counts
+   * them (vLLM's and LM Studio's Responses API, LM Studio's chat; not Ollama,
+   * which always says 0 and is left out).
+   */
+  completion_tokens_details?: { reasoning_tokens: number };
 }
 
 /**
@@ -290,6 +296,12 @@ export interface ChatCompletion {
   timings?: Record<string, number>;
   /** What the client measured. */
   stats?: CompletionStats;
+  /**
+   * With `api: "responses"`: the server's response object as it sent it
+   * (for a stream, the one of its terminal event), for what the completion
+   * does not carry (item ids, the response id to continue, server fields).
+   */
+  response?: Record<string, unknown>;
 }
 
 /**

@@ -29,6 +29,11 @@ import {
   type CountingServer,
   MOCK_MAX_MODEL_LEN,
 } from "./counting_replies.ts";
+import {
+  responsesBody,
+  type ResponsesDialect,
+  responsesStream,
+} from "./responses_replies.ts";
 
 /**
  * Options for {@link startMockServer}.
@@ -75,6 +80,12 @@ export interface MockServerOptions {
    * `tokenizer`.
    */
   ollama?: MockOllamaOptions;
+  /**
+   * How `POST /v1/responses` answers: in the events of `"vllm"` (default),
+   * `"lmstudio"` or `"ollama"` (the default with `ollama`), or `false` for
+   * a server without the route (404).
+   */
+  responses?: ResponsesDialect | false;
   /** The port to listen on, on 127.0.0.1. Default: a free one. */
   port?: number;
 }
@@ -119,6 +130,7 @@ export interface MockServer extends AsyncDisposable {
 }
 
 const CHAT = "/v1/chat/completions";
+const RESPONSES = "/v1/responses";
 
 const MOCK_KEYS: KeyRegistry<MockServerOptions> = {
   models: true,
@@ -130,6 +142,7 @@ const MOCK_KEYS: KeyRegistry<MockServerOptions> = {
   vllmVersion: true,
   vllmRender: true,
   ollama: true,
+  responses: true,
   port: true,
 };
 
@@ -267,6 +280,11 @@ function defaultReply(
   }
   const counted = counting && countingReply(request, counting, options);
   if (counted) return counted;
+  if (request.method === "POST" && request.path === RESPONSES) {
+    const dialect = options.responses ??
+      (options.ollama ? "ollama" : "vllm");
+    if (dialect !== false) return responsesReply(request, dialect, options);
+  }
   if (request.method !== "POST" || request.path !== CHAT) {
     return {
       status: 404,
@@ -329,4 +347,102 @@ function promptTokensOf(
   } catch {
     return 20; // messages the template cannot render: a request a test made up
   }
+}
+
+/** The default answer of `POST /v1/responses`, in one server's events. */
+function responsesReply(
+  request: RecordedRequest,
+  dialect: ResponsesDialect,
+  options: MockServerOptions,
+): MockReply {
+  const body = (request.body ?? {}) as {
+    input?: unknown;
+    stream?: boolean;
+    tools?: { name?: string; parameters?: unknown; description?: string }[];
+  };
+  if (typeof body.input !== "string" && !Array.isArray(body.input)) {
+    return {
+      status: 400,
+      json: {
+        error: {
+          message: "input: a string or an array of items is required",
+          type: "invalid_request_error",
+        },
+      },
+    };
+  }
+  const messages = messagesOfInput(body.input);
+  const question = [...messages].reverse().find((m) => m.role === "user");
+  const asked = typeof question?.content === "string"
+    ? question.content
+    : "(no question)";
+  const reasoning = `The user asks: "${asked}". I am a mock server.`;
+  const content =
+    `You asked: "${asked}". This answer comes from the built-in mock server's /v1/responses.`;
+  const tools = body.tools?.map((t) => ({
+    type: "function" as const,
+    function: {
+      name: t.name ?? "",
+      ...(t.parameters ? { parameters: t.parameters as never } : {}),
+      ...(t.description ? { description: t.description } : {}),
+    },
+  }));
+  const input = promptTokensOf(
+    { messages, ...(tools ? { tools } : {}) },
+    options.tokenizer,
+  );
+  const output = Math.ceil((reasoning.length + content.length) / 4);
+  const spec = {
+    reasoning,
+    content,
+    usage: { input, output, reasoning: Math.ceil(reasoning.length / 4) },
+  };
+  return body.stream
+    ? {
+      sse: responsesStream(spec, dialect),
+      writes: "event",
+      delayMs: options.eventDelayMs ?? 0,
+    }
+    : { json: responsesBody(spec, dialect) };
+}
+
+/** The conversation of a Responses API input, as chat messages (for counting). */
+function messagesOfInput(input: unknown): ChatMessage[] {
+  if (typeof input === "string") return [{ role: "user", content: input }];
+  const messages: ChatMessage[] = [];
+  const text = (content: unknown) =>
+    typeof content === "string"
+      ? content
+      : Array.isArray(content)
+      ? content.map((p) => (p as { text?: string }).text ?? "").join("")
+      : "";
+  for (const raw of input as Record<string, unknown>[]) {
+    if (raw.type === "function_call") {
+      const last = messages.at(-1);
+      const call = {
+        id: String(raw.call_id),
+        type: "function" as const,
+        function: { name: String(raw.name), arguments: String(raw.arguments) },
+      };
+      if (last?.role === "assistant") {
+        (last.tool_calls ??= []).push(call);
+      } else {
+        messages.push({ role: "assistant", content: null, tool_calls: [call] });
+      }
+    } else if (raw.type === "function_call_output") {
+      messages.push({
+        role: "tool",
+        tool_call_id: String(raw.call_id),
+        content: text(raw.output),
+      });
+    } else if (raw.type === "reasoning") {
+      continue;
+    } else {
+      messages.push({
+        role: raw.role as ChatMessage["role"],
+        content: text(raw.content),
+      });
+    }
+  }
+  return messages;
 }

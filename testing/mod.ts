@@ -34,5 +34,10 @@ export {
 } from "./replies.ts";
 export type { AnswerSpec, ReasoningField } from "./replies.ts";
 export { ollamaChatBody, ollamaChatStream } from "./ollama_replies.ts";
+export { responsesBody, responsesStream } from "./responses_replies.ts";
+export type {
+  ResponsesAnswerSpec,
+  ResponsesDialect,
+} from "./responses_replies.ts";
 export type { OllamaAnswerSpec } from "./ollama_replies.ts";
 export type { MockOllamaOptions } from "./mock_ollama.ts";

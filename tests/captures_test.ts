@@ -276,7 +276,7 @@ Deno.test("llama.cpp: the chat template's rendering is exactly renderHarmonyProm
   }
 });
 
-Deno.test("LM Studio: role on the first chunk only, finish on a chunk of its own, usage apart (lmstudio/33)", async () => {
+Deno.test("LM Studio: role on the first chunk only, finish on a chunk of its own, usage apart with its reasoning tokens (lmstudio/33)", async () => {
   const exchange = await loadExchange(
     "lmstudio/33-lmstudio-chat-stream-reasoning-finish-usage-gptoss",
   );
@@ -298,6 +298,10 @@ Deno.test("LM Studio: role on the first chunk only, finish on a chunk of its own
     },
     { prompt: 74, completion: 29 },
   );
+  // Its reasoning count, where it sends one.
+  assert.deepEqual(completion.usage!.completion_tokens_details, {
+    reasoning_tokens: 12,
+  });
 });
 
 Deno.test("no captured answer reads as a prompt the server cut: each server's own count against the client's, exact and estimated", async () => {

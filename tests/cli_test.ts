@@ -964,3 +964,18 @@ Deno.test({
     }
   },
 });
+
+Deno.test("cli.ts --api responses speaks /v1/responses: the answer on stdout, the reasoning on stderr, --json the completion", async () => {
+  await using server = await startMockServer();
+  const responses = [net, "cli.ts", "--url", server.url, "--api", "responses"];
+  const run = await runDeno([...responses, "--reasoning", "show", "Hi there"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /You asked: "Hi there"/);
+  assert.match(run.stderr, /I am a mock server/);
+  assert.equal(server.requests.at(-1)!.path, "/v1/responses");
+  const json = await runDeno([...responses, "--json", "Hi there"]);
+  assert.equal(json.code, 0, json.stderr);
+  const completion = JSON.parse(json.stdout);
+  assert.equal(completion.response.object, "response");
+  assert.match(completion.choices[0].message.reasoning, /mock server/);
+});

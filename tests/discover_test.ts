@@ -15,6 +15,13 @@ async function serverWith(routes: Record<string, MockReply>) {
   return server;
 }
 
+/** The requests that found out the server (the Responses API probe apart: its own test). */
+function identifying(server: { requests: { path: string }[] }): string[] {
+  return server.requests.map((r) => r.path).filter((p) =>
+    p !== "/v1/responses"
+  );
+}
+
 Deno.test("discover() reads vLLM's max_model_len from /v1/models and its version from /version", async () => {
   await using server = await serverWith({
     "/v1/models": await loadFixture("discovery_vllm_models.json"),
@@ -25,7 +32,7 @@ Deno.test("discover() reads vLLM's max_model_len from /v1/models and its version
   assert.equal(info.model, "openai/gpt-oss-120b");
   assert.equal(info.contextLength, 65536);
   assert.equal(info.version, "0.32.0");
-  assert.deepEqual(server.requests.map((r) => r.path), [
+  assert.deepEqual(identifying(server), [
     "/v1/models",
     "/version",
   ]);
@@ -100,6 +107,7 @@ Deno.test("discover() calls a server that answers none of the probes unknown, no
     server: "unknown",
     models: info.models,
     model: "my-model",
+    responsesApi: true,
   });
   assert.deepEqual(info.models.map((m) => m.id), ["my-model"]);
 });
@@ -115,7 +123,11 @@ Deno.test("discover() throws only when nothing answers, and is cached once it su
   const client = new GptOssClient({ baseUrl: server.url });
   await client.discover();
   await client.discover();
-  assert.equal(server.requests.length, 2, "/v1/models and /version, once");
+  assert.equal(
+    server.requests.length,
+    3,
+    "/v1/models, /version and the /v1/responses probe, once",
+  );
   assert.equal(client.settings.server, "vllm");
 });
 
@@ -198,7 +210,7 @@ Deno.test("discover() honours maxRetries: a busy probe is tried again, or not wi
     });
     assert.equal(info.server, "vllm");
     assert.equal(info.contextLength, 65536);
-    assert.deepEqual(server.requests.map((r) => r.path), [
+    assert.deepEqual(identifying(server), [
       "/v1/models",
       "/v1/models",
       "/version",
@@ -227,7 +239,7 @@ Deno.test("discover() asks each server's route in the order the model list sugge
     const info = await new GptOssClient({ baseUrl: server.url }).discover();
     assert.equal(info.server, "ollama");
     assert.equal(info.contextLength, 8192);
-    assert.deepEqual(server.requests.map((r) => r.path), [
+    assert.deepEqual(identifying(server), [
       "/v1/models",
       "/api/ps",
       "/api/show",
@@ -250,7 +262,7 @@ Deno.test("discover() asks each server's route in the order the model list sugge
     });
     const info = await new GptOssClient({ baseUrl: server.url }).discover();
     assert.equal(info.server, "lmstudio");
-    assert.deepEqual(server.requests.map((r) => r.path), [
+    assert.deepEqual(identifying(server), [
       "/v1/models",
       "/api/v0/models",
     ]);
@@ -260,7 +272,7 @@ Deno.test("discover() asks each server's route in the order the model list sugge
     await using server = await startMockServer();
     const info = await new GptOssClient({ baseUrl: server.url }).discover();
     assert.equal(info.server, "unknown");
-    assert.deepEqual(server.requests.map((r) => r.path), [
+    assert.deepEqual(identifying(server), [
       "/v1/models",
       "/props",
       "/api/ps",

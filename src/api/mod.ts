@@ -8,12 +8,15 @@
 
 import { chatCompletionsApi } from "./chat/mod.ts";
 import { ollamaChatApi } from "./ollama/mod.ts";
+import { responsesApi } from "./responses/mod.ts";
 import type { WireApi } from "./wire_api.ts";
 
 /**
  * The wire API a request is sent with: `"chat"`, OpenAI's chat completions
- * (`/v1/chat/completions`, every server), or `"ollama"`, Ollama's native
- * chat (`/api/chat`), which takes the client's context window.
+ * (`/v1/chat/completions`, every server); `"responses"`, OpenAI's Responses
+ * API (`/v1/responses`: vLLM, Ollama, LM Studio), sent stateless; or
+ * `"ollama"`, Ollama's native chat (`/api/chat`), which takes the client's
+ * context window.
  *
  * @example Choosing Ollama's native API
  * ```ts
@@ -21,13 +24,14 @@ import type { WireApi } from "./wire_api.ts";
  * const api: ApiName = "ollama";
  * ```
  */
-export type ApiName = "chat" | "ollama";
+export type ApiName = "chat" | "responses" | "ollama";
 
 /** The names, for checking an option. */
-export const API_NAMES: readonly ApiName[] = ["chat", "ollama"];
+export const API_NAMES: readonly ApiName[] = ["chat", "responses", "ollama"];
 
 const APIS: Readonly<Record<ApiName, WireApi>> = Object.freeze({
   chat: chatCompletionsApi,
+  responses: responsesApi,
   ollama: ollamaChatApi,
 });
 

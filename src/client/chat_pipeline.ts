@@ -29,6 +29,8 @@ import type { ChatStream } from "../stream/chat_stream.ts";
 import { finishCompletion } from "../stream/stats.ts";
 import { serverTruncation } from "../context/server_truncation.ts";
 import { explainServerTruncation } from "../server/truncation_advice.ts";
+import { isResponsesRouteMissing } from "../server/responses_probe.ts";
+import { ConfigError } from "../errors/mod.ts";
 import { StreamedCompletion } from "../stream/streamed_completion.ts";
 import type { ChatCompletion, ChatMessage } from "../types.ts";
 import { assertValidMessages } from "../wire/messages.ts";
@@ -69,7 +71,9 @@ export class ChatPipeline {
       const { body: answer, raw } = await requestJson(
         http,
         this.#post(url, body, request.transport),
-      );
+      ).catch((error) => {
+        throw this.#explain(error, api);
+      });
       const completion = api.reader.whole(answer, raw, {
         status: 200,
         url,
@@ -124,6 +128,8 @@ export class ChatPipeline {
         const opened = await openRequest(http, {
           ...this.#post(url, body, transport),
           accept: api.streamAccept,
+        }).catch((error) => {
+          throw this.#explain(error, api);
         });
         return {
           ...opened,
@@ -182,6 +188,22 @@ export class ChatPipeline {
       http: { ...http, logger: call.logger(http.logger) },
       redactor: call,
     };
+  }
+
+  /** A server without the wire API's route: a configuration to change, said so. */
+  #explain(error: unknown, api: WireApi): unknown {
+    if (api.name !== "responses" || !isResponsesRouteMissing(error)) {
+      return error;
+    }
+    this.#state.responsesMissing();
+    return new ConfigError(
+      "api",
+      "responses",
+      '"chat"',
+      `api: "responses" needs a server that serves /v1/responses, and ${this.#config.root} answered ${
+        (error as { status: number }).status
+      } there (vLLM serves it, Ollama from 0.13.3, LM Studio from 0.3.29). Use api: "chat", which every server speaks, or upgrade the server.`,
+    );
   }
 
   /** The chat request's HTTP side: its body and its transport. */

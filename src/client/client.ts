@@ -147,9 +147,12 @@ export class GptOssClient {
   }
 
   /**
-   * Finds out which server this is (vLLM, Ollama, llama.cpp, LM Studio) and
-   * the context window its model runs with, in a few cheap requests. The
-   * answer is cached; a server that answers none of the probes is "unknown".
+   * Finds out which server this is (vLLM, Ollama, llama.cpp, LM Studio),
+   * the context window its model runs with, and whether it serves the
+   * Responses API (`responsesApi`, for `api: "responses"`), in a few cheap
+   * requests. The answer is cached; a server that answers none of the
+   * probes is "unknown". (The client's own discovery, for
+   * `maxContextSize: "auto"`, does not ask about the Responses API.)
    *
    * @param options A signal, a timeout and retries for each probe.
    * @returns The server, its models, the model used and its context window.
@@ -165,12 +168,17 @@ export class GptOssClient {
    * assert.equal(info.server, "vllm");
    * assert.equal(info.model, "openai/gpt-oss-20b");
    * assert.equal(info.contextLength, 131072); // vLLM's max_model_len
+   * assert.equal(info.responsesApi, true);
    * ```
    */
   discover(options: LookupOptions = {}): Promise<ServerInfo> {
-    return this.#guard(() => {
+    return this.#guard(async () => {
       const { timeout, maxRetries, signal } = this.#lookup(options);
-      return this.#state.discover(timeout, maxRetries, signal);
+      const [info, responsesApi] = await Promise.all([
+        this.#state.discover(timeout, maxRetries, signal),
+        this.#state.servesResponses(timeout, maxRetries, signal),
+      ]);
+      return { ...info, responsesApi };
     });
   }
 

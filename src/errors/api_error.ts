@@ -75,7 +75,7 @@ export class ApiError extends GptOssError {
     super(
       `The server answered ${details.status}: ${
         sentence(details.serverMessage)
-      }${adviceFor(details.status)}`,
+      }${adviceFor(details.status, details.serverMessage)}`,
       options,
     );
     this.status = details.status;
@@ -97,7 +97,11 @@ function sentence(message: string): string {
   return /[.!?…)\]"']$/.test(text) ? text : `${text}.`;
 }
 
-function adviceFor(status: number): string {
+function adviceFor(status: number, message: string): string {
+  // vLLM without its response store (Responses API, previous_response_id).
+  if (status === 404 && /^Response with id .* not found/.test(message)) {
+    return " vLLM keeps responses only when it runs with VLLM_ENABLE_RESPONSES_API_STORE=1; without previousResponseId the client sends the whole history instead.";
+  }
   if (status === 401 || status === 403) {
     return " Check the apiKey option (the server wants a valid key).";
   }

@@ -81,7 +81,7 @@ function fields(record: Record<string, unknown>): ServerError {
 }
 
 const CONTEXT_MESSAGE =
-  /context length|context size|context window|maximum context|too many tokens|prompt is too long|exceeds the available context/i;
+  /context length|context size|context window|maximum context|too many tokens|prompt is too long|exceeds the available context|exceeds the max_model_len/i;
 
 /**
  * @returns Whether a server error is a context-length rejection.

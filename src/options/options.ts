@@ -54,7 +54,9 @@ export interface TransportOptions {
   headers?: Record<string, string>;
   /**
    * The wire API: `"chat"` (default), OpenAI's chat completions, which
-   * every server speaks; or `"ollama"`, Ollama's native `/api/chat`, which
+   * every server speaks; `"responses"`, OpenAI's Responses API
+   * (`/v1/responses`: vLLM, Ollama 0.13.3+, LM Studio 0.3.29+), stateless,
+   * with the same results; or `"ollama"`, Ollama's native `/api/chat`, which
    * takes the client's context window as `num_ctx` and refuses a prompt
    * that does not fit instead of cutting it without a word.
    */
@@ -145,6 +147,15 @@ export interface RequestOptions
   extends TransportOptions, ModelOptions, ContextPolicyOptions {
   /** Cancels the request. */
   signal?: AbortSignal;
+  /**
+   * With `api: "responses"`: continue the server's stored response of this
+   * id instead of sending the whole history; only the messages after the
+   * last assistant message are sent, with `store: true`. Works on LM Studio,
+   * and on vLLM only when it runs with `VLLM_ENABLE_RESPONSES_API_STORE=1`
+   * (otherwise it answers 404); Ollama and llama.cpp ignore it, so the
+   * client refuses it there. Per call only.
+   */
+  previousResponseId?: string;
 }
 
 /**
@@ -330,6 +341,7 @@ export const REQUEST_KEYS: KeyRegistry<RequestOptions> = {
   ...MODEL_KEYS,
   ...POLICY_KEYS,
   signal: true,
+  previousResponseId: true,
 };
 
 /** The keys of {@link LookupOptions}. */

@@ -104,6 +104,19 @@ const RESOLVERS: { readonly [K in keyof RequestOptions]-?: Resolver } = {
   model: (f, v, r) => {
     r.model.model = checkNonEmptyString(f, v);
   },
+  previousResponseId: (f, v, r) => {
+    if (r.transport.api !== "responses") {
+      throw new ConfigError(
+        f,
+        v,
+        'api: "responses" beside it',
+        `${f} continues a stored response of the Responses API: set api: "responses" too (the client or the call uses api: ${
+          JSON.stringify(r.transport.api)
+        }).`,
+      );
+    }
+    r.model.previousResponseId = checkNonEmptyString(f, v);
+  },
   temperature: (f, v, r) => {
     r.model.sampling.temperature = checkRange(f, v, 0, 2);
   },

@@ -42,6 +42,8 @@ export interface ServerInfo {
   maxContextLength?: number;
   /** The server's version, when it tells (vLLM's `GET /version`). */
   version?: string;
+  /** Whether it serves the Responses API (`/v1/responses`), for `api: "responses"`. */
+  responsesApi?: boolean;
 }
 
 function positive(value: unknown): number | undefined {

@@ -8,6 +8,7 @@
 
 import { DEFAULT_WINDOW } from "../context/window.ts";
 import { discoverServer } from "./discover.ts";
+import { servesResponses } from "./responses_probe.ts";
 import { ollamaLoadedContext, type ServerInfo } from "./server_info.ts";
 import { callServer, type HttpContext, requestJson } from "../http/request.ts";
 import type { TimeoutLimits } from "../http/timeouts.ts";
@@ -42,6 +43,7 @@ export class ServerState {
   #modelLookup: Promise<string> | undefined;
   #info: ServerInfo | undefined;
   #discovery: Promise<ServerInfo> | undefined;
+  #responsesProbe: Promise<boolean> | undefined;
   #version: Promise<string | undefined> | undefined;
   #versionFound: string | undefined;
   #warnedFallback = false;
@@ -110,6 +112,35 @@ export class ServerState {
   get renderer(): Renderer {
     if (traitsOf(this.server).renderer !== "vllm") return "template";
     return vllmRenderer(this.#versionFound) ?? "vllm";
+  }
+
+  /**
+   * Whether the server serves the Responses API: probed once, the first
+   * time it is asked (responses_probe.ts), or known from a request that
+   * found the route missing.
+   */
+  servesResponses(
+    timeouts: TimeoutLimits,
+    maxRetries: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    const { http, root } = this.#options;
+    this.#responsesProbe ??= servesResponses({
+      http,
+      root,
+      timeouts,
+      maxRetries,
+    });
+    const probe = this.#responsesProbe;
+    return untilAborted(probe, signal).catch((error) => {
+      if (this.#responsesProbe === probe) this.#responsesProbe = undefined;
+      throw error;
+    });
+  }
+
+  /** A request found `/v1/responses` missing: no probe is needed. */
+  responsesMissing(): void {
+    this.#responsesProbe = Promise.resolve(false);
   }
 
   /** vLLM's version, if discovery or an earlier lookup found it (never a request). */

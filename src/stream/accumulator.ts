@@ -113,6 +113,8 @@ export class CompletionAccumulator {
   #others: Map<number, ChoiceState> | undefined;
   #usage: Usage | undefined;
   #timings: Record<string, number> | undefined;
+  /** The Responses API's response object, from the stream's terminal event. */
+  response: Record<string, unknown> | undefined;
   /** Reads the latest timings when they are needed (a chunk read without parsing). */
   #readTimings: (() => Record<string, number>) | undefined;
 
@@ -202,6 +204,7 @@ export class CompletionAccumulator {
       this.#readTimings = undefined;
     }
     if (this.#timings) completion.timings = this.#timings;
+    if (this.response) completion.response = this.response;
     if (incomplete) completion.incomplete = true;
     return completion;
   }

@@ -30,6 +30,8 @@ export interface ModelFields {
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
   responseFormat?: ResponseFormat;
+  /** The Responses API's stored response to continue (`api: "responses"` only). */
+  previousResponseId?: string;
   /** Fields sent as they are, merged last. */
   extraBody?: Record<string, unknown>;
 }

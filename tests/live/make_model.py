@@ -6,6 +6,7 @@ the real chat template.
     python make_model.py OUT TOKENIZER_DIR CHAT_TEMPLATE
 """
 
+import json
 import os
 import shutil
 import sys
@@ -45,6 +46,20 @@ torch.manual_seed(0)
 GptOssForCausalLM(config).to(torch.bfloat16).save_pretrained(
     out, safe_serialization=True
 )
+# gpt-oss-20b's own generation config: generation also ends at <|call|>
+# (200012), so vLLM stops after a tool call as it does with the real model
+# (with 200002 alone it went on sampling to max_tokens after the call).
+with open(os.path.join(out, "generation_config.json"), "w") as f:
+    json.dump(
+        {
+            "bos_token_id": 199998,
+            "do_sample": True,
+            "eos_token_id": [200002, 199999, 200012],
+            "pad_token_id": 199999,
+        },
+        f,
+        indent=2,
+    )
 for name in ["tokenizer.json", "tokenizer_config.json"]:
     shutil.copy(os.path.join(tokenizer_dir, name), os.path.join(out, name))
 shutil.copy(template, os.path.join(out, "chat_template.jinja"))

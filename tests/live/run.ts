@@ -116,8 +116,34 @@ async function ready(server: Running, path: string): Promise<void> {
   }
 }
 
+/** Waits until the router sends requests to every server again (its health checks). */
+async function routerSees(router: Running, servers: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const answered = await Promise.all(
+      Array.from(
+        { length: servers * 2 },
+        () =>
+          fetch(`${router.url}/v1/models`).then(async (r) => {
+            await r.body?.cancel();
+            return r.ok;
+          }, () => false),
+      ),
+    );
+    if (answered.every(Boolean)) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `vllm-router did not send requests to every server within 120 s (${router.log})`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 async function stop(server: Running): Promise<void> {
   try {
+    // A test may have frozen it (SIGSTOP): it must run to stop.
+    server.child.kill("SIGCONT");
     server.child.kill("SIGTERM");
   } catch { /* already gone */ }
   const stopped = await Promise.race([
@@ -125,12 +151,20 @@ async function stop(server: Running): Promise<void> {
     new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000)),
   ]);
   if (!stopped) {
+    // Its engine process first: it would outlive the server.
+    await new Deno.Command("pkill", {
+      args: ["-KILL", "-P", String(server.child.pid)],
+    }).output();
     try {
       server.child.kill("SIGKILL");
     } catch { /* already gone */ }
     await server.child.status;
   }
-  await server.copied;
+  // A process killed outright may leave a child holding its output open.
+  await Promise.race([
+    server.copied,
+    new Promise((resolve) => setTimeout(resolve, 5_000)),
+  ]);
 }
 
 /** Runs the live tests against one URL. */
@@ -146,6 +180,7 @@ async function runTests(
       "--allow-env",
       "--allow-read",
       new URL("./vllm_live.ts", import.meta.url).pathname,
+      new URL("./responses_live.ts", import.meta.url).pathname,
     ],
     env: {
       GPTOSS_LIVE_URL: url,
@@ -192,25 +227,35 @@ try {
     servers.map((s) => s.url),
     "vllm-router + 2 vLLM",
   );
-  // Last: one server stopped mid-stream (the test stops it).
-  const failover = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "test",
-      "--allow-net=127.0.0.1",
-      "--allow-env",
-      "--allow-read",
-      "--allow-run",
-      new URL("./failover_live.ts", import.meta.url).pathname,
-    ],
-    env: {
-      GPTOSS_LIVE_URL: router.url,
-      GPTOSS_LIVE_WORKERS: servers.map((s) => s.url).join(","),
-      GPTOSS_LIVE_WORKER_PIDS: servers.map((s) => s.child.pid).join(","),
-    },
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
-  code = direct || routed || failover.code;
+  // Last, the failures (each test stops a server): one stopped before it
+  // answered anything, then started again; one stopped mid-stream.
+  const failover = async (file: string) =>
+    (await new Deno.Command(Deno.execPath(), {
+      args: [
+        "test",
+        "--allow-net=127.0.0.1",
+        "--allow-env",
+        "--allow-read",
+        "--allow-run",
+        new URL(file, import.meta.url).pathname,
+      ],
+      env: {
+        GPTOSS_LIVE_URL: router.url,
+        GPTOSS_LIVE_WORKERS: servers.map((s) => s.url).join(","),
+        GPTOSS_LIVE_WORKER_PIDS: servers.map((s) => s.child.pid).join(","),
+      },
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output()).code;
+  const pending = await failover("./failover_pending_live.ts");
+  await stop(servers[1]);
+  servers[1] = await vllm(base + 1);
+  running.push(servers[1]);
+  await ready(servers[1], "/version");
+  await routerSees(router, servers.length);
+  console.log(`${servers[1].name} started again after ${seconds()} s`);
+  const midStream = await failover("./failover_live.ts");
+  code = direct || routed || pending || midStream;
 } finally {
   await Promise.all(running.map(stop));
 }

@@ -11,12 +11,12 @@
 import assert from "node:assert/strict";
 import {
   type ChatMessage,
-  ContextSizeError,
   defineTool,
   GptOssClient,
   runToolLoop,
 } from "../../mod.ts";
 import { gptOssTokenizer } from "../../tokenizer/mod.ts";
+import { assertRefusedOverWindow } from "./_over_window.ts";
 
 const baseUrl = Deno.env.get("GPTOSS_LIVE_URL");
 /** The vLLM servers behind `baseUrl` (itself, or the router's workers), for their metrics. */
@@ -195,23 +195,7 @@ Deno.test(`live ${label}: discover() finds the model, its window, the server and
 });
 
 Deno.test(`live ${label}: a prompt over vLLM's window is a ContextSizeError with vLLM's numbers`, async () => {
-  // The client's own window is set larger, so that vLLM is the one to refuse.
-  const roomy = new GptOssClient({
-    baseUrl,
-    model,
-    maxContextSize: 100_000,
-    maxTokens: 8,
-    maxRetries: 0,
-  });
-  await assert.rejects(
-    roomy.generateResponse([{ role: "user", content: "word ".repeat(9_000) }]),
-    (error: unknown) => {
-      assert.ok(error instanceof ContextSizeError, String(error));
-      assert.equal(error.maxContextSize, 8192);
-      assert.ok(error.promptTokens !== undefined && error.promptTokens > 8192);
-      return true;
-    },
-  );
+  await assertRefusedOverWindow(baseUrl);
 });
 
 Deno.test(`live ${label}: aborting mid-stream stops the request on the server`, async () => {

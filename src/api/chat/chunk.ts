@@ -94,13 +94,22 @@ export function readUsage(raw: unknown): Usage | undefined {
   ) {
     return undefined;
   }
-  return {
+  const usage: Usage = {
     prompt_tokens: u.prompt_tokens,
     completion_tokens: u.completion_tokens,
     total_tokens: typeof u.total_tokens === "number"
       ? u.total_tokens
       : u.prompt_tokens + u.completion_tokens,
   };
+  const details = u.completion_tokens_details as
+    | { reasoning_tokens?: unknown }
+    | null
+    | undefined;
+  const reasoning = details?.reasoning_tokens;
+  if (typeof reasoning === "number") {
+    usage.completion_tokens_details = { reasoning_tokens: reasoning };
+  }
+  return usage;
 }
 
 /** @returns Whether a delta carries nothing for the caller. */

@@ -7,12 +7,12 @@
  * @module
  */
 
-import { CompletionAccumulator } from "../../stream/accumulator.ts";
-import type { DecoderOptions, StreamDecoder } from "../../stream/decoder.ts";
+import { DecoderBase } from "../../stream/decoder_base.ts";
+import type { DecoderOptions } from "../../stream/decoder.ts";
 import { deltaFromChoice, deltaFromChunk, isEmptyDelta } from "./chunk.ts";
 import { ChunkTemplates } from "./chunk_template.ts";
 import { errorFromBody, errorInBody, excerpt } from "../../http/error_body.ts";
-import { GptOssError, InvalidResponseError } from "../../errors/mod.ts";
+import { InvalidResponseError } from "../../errors/mod.ts";
 import { HarmonyDeltaSplitter } from "../../harmony/deltas.ts";
 import { SseParser } from "../../stream/sse.ts";
 import type { StreamDelta } from "../../types.ts";
@@ -31,21 +31,17 @@ export interface EventDecoderOptions extends Partial<DecoderOptions> {
 }
 
 /** Decodes one stream; a failure ends it and is kept in {@link ChatEventDecoder.failure}. */
-export class ChatEventDecoder implements StreamDecoder {
-  /** Everything decoded so far. */
-  readonly accumulator: CompletionAccumulator = new CompletionAccumulator();
+export class ChatEventDecoder extends DecoderBase {
   readonly #splitHarmony: boolean;
   readonly #harmony: HarmonyDeltaSplitter | undefined;
   readonly #harmonyOthers = new Map<number, HarmonyDeltaSplitter>();
-  #done = false;
-  #failure: GptOssError | undefined;
   #sawFinish = false;
-  #pending: StreamDelta[] = [];
   readonly #parser: SseParser;
   readonly #templates: ChunkTemplates | undefined;
 
   /** @param options Whether to split raw harmony in `content`, and the longest event. */
   constructor(options: EventDecoderOptions = {}) {
+    super();
     this.#parser = new SseParser(
       (data, event) => this.#onEvent(data, event),
       (field, value) => this.#onOtherField(field, value),
@@ -61,35 +57,9 @@ export class ChatEventDecoder implements StreamDecoder {
     return this.#templates?.hits ?? 0;
   }
 
-  /** Whether `data: [DONE]` arrived. */
-  get done(): boolean {
-    return this.#done;
-  }
-
-  /**
-   * @param text The next piece of decoded text.
-   * @returns The deltas it completed, in order (the array is reused: read it
-   * before the next call).
-   * @throws {ApiError|ContextSizeError} For an error event.
-   * @throws {InvalidResponseError} For an event that is not JSON.
-   */
-  feed(text: string): StreamDelta[] {
-    this.#pending.length = 0;
-    if (this.#failure !== undefined || this.#done) return this.#pending;
-    try {
-      this.#parser.feed(text);
-    } catch (error) {
-      // Anything but a typed error is a bug here: let it be seen as one.
-      if (!(error instanceof GptOssError)) throw error;
-      // The deltas decoded before the failure are kept, and reach the caller first.
-      this.#failure = error;
-    }
-    return this.#pending;
-  }
-
-  /** The failure that ended the decoding, if one did. */
-  get failure(): GptOssError | undefined {
-    return this.#failure;
+  /** Reads SSE events; `data: [DONE]` ends the stream. */
+  protected read(text: string): void {
+    this.#parser.feed(text);
   }
 
   /** The harmony splitter of a choice, made on first use; none when splitting is off. */
@@ -131,7 +101,7 @@ export class ChatEventDecoder implements StreamDecoder {
    */
   end(): boolean {
     const cut = this.#parser.end();
-    return this.#done || (this.#sawFinish && !cut);
+    return this.finished || (this.#sawFinish && !cut);
   }
 
   /**
@@ -140,7 +110,7 @@ export class ChatEventDecoder implements StreamDecoder {
    * llama.cpp PR #16109); a spec-exact parser would drop it.
    */
   #onOtherField(field: string, value: string): void {
-    if (field !== "error" || this.#done) return;
+    if (field !== "error" || this.finished) return;
     let inner: unknown;
     try {
       inner = JSON.parse(value);
@@ -151,9 +121,9 @@ export class ChatEventDecoder implements StreamDecoder {
   }
 
   #onEvent(data: string, event: string): void {
-    if (this.#done) return;
+    if (this.finished) return;
     if (data === DONE) {
-      this.#done = true;
+      this.finished = true;
       return;
     }
     const templates = this.#templates;
@@ -226,6 +196,6 @@ export class ChatEventDecoder implements StreamDecoder {
     if (record) this.accumulator.identify(record);
     this.accumulator.add(delta);
     if (delta.finishReason !== undefined) this.#sawFinish = true;
-    if (!isEmptyDelta(delta)) this.#pending.push(delta);
+    if (!isEmptyDelta(delta)) this.pending.push(delta);
   }
 }

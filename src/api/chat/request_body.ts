@@ -7,7 +7,7 @@
  * @module
  */
 
-import { isPlainObject } from "../../checks.ts";
+import { mergeFields } from "../../checks.ts";
 import type { ChatRequest, Sampling } from "../../wire/chat_request.ts";
 import { withReasoningFields } from "../../wire/messages.ts";
 import { traitsOf } from "../../wire/servers.ts";
@@ -30,7 +30,7 @@ export function buildChatBody(request: ChatRequest): Record<string, unknown> {
   const effort = request.reasoningEffort;
   if (effort) {
     for (const field of traits.effortFields) {
-      mergeInto(body, {
+      mergeFields(body, {
         [field]: field === "reasoning_effort"
           ? effort
           : { reasoning_effort: effort },
@@ -40,7 +40,7 @@ export function buildChatBody(request: ChatRequest): Record<string, unknown> {
   if (request.tools) body.tools = request.tools;
   if (request.toolChoice) body.tool_choice = request.toolChoice;
   if (request.responseFormat) body.response_format = request.responseFormat;
-  if (request.extraBody) mergeInto(body, request.extraBody);
+  if (request.extraBody) mergeFields(body, request.extraBody);
   return body;
 }
 
@@ -54,16 +54,4 @@ function samplingFields(sampling: Sampling): Record<string, unknown> {
   if (sampling.seed !== undefined) fields.seed = sampling.seed;
   if (sampling.stop !== undefined) fields.stop = sampling.stop;
   return fields;
-}
-
-function mergeInto(
-  body: Record<string, unknown>,
-  fields: Record<string, unknown>,
-): void {
-  for (const [key, value] of Object.entries(fields)) {
-    const current = body[key];
-    body[key] = isPlainObject(current) && isPlainObject(value)
-      ? { ...current, ...value }
-      : value;
-  }
 }

@@ -6,11 +6,11 @@
  * @module
  */
 
-import { CompletionAccumulator } from "../../stream/accumulator.ts";
-import type { DecoderOptions, StreamDecoder } from "../../stream/decoder.ts";
+import { DecoderBase } from "../../stream/decoder_base.ts";
+import type { DecoderOptions } from "../../stream/decoder.ts";
 import { NdjsonParser } from "../../stream/ndjson.ts";
 import { errorInBody, excerpt } from "../../http/error_body.ts";
-import { GptOssError, InvalidResponseError } from "../../errors/mod.ts";
+import { InvalidResponseError } from "../../errors/mod.ts";
 import { HarmonyDeltaSplitter } from "../../harmony/deltas.ts";
 import type { StreamDelta } from "../../types.ts";
 import { deltaFromOllama, identityOf, OllamaAnswerState } from "./response.ts";
@@ -20,15 +20,11 @@ import { LineTemplates } from "./line_template.ts";
 const IN_STREAM = { status: 200, statusText: "error in stream" } as const;
 
 /** Decodes one stream; a failure ends it and is kept in {@link OllamaLineDecoder.failure}. */
-export class OllamaLineDecoder implements StreamDecoder {
-  readonly accumulator: CompletionAccumulator = new CompletionAccumulator();
+export class OllamaLineDecoder extends DecoderBase {
   readonly #parser: NdjsonParser;
   readonly #state = new OllamaAnswerState();
   readonly #harmony: HarmonyDeltaSplitter | undefined;
-  #pending: StreamDelta[] = [];
   readonly #templates: LineTemplates | undefined;
-  #done = false;
-  #failure: GptOssError | undefined;
 
   /**
    * @param options Whether to split raw harmony in the answer, the longest
@@ -36,6 +32,7 @@ export class OllamaLineDecoder implements StreamDecoder {
    * parsing them (`templates`, default `true`; the results are the same).
    */
   constructor(options: Partial<DecoderOptions> & { templates?: boolean } = {}) {
+    super();
     this.#parser = new NdjsonParser(
       (line) => this.#onLine(line),
       options.maxEventLength,
@@ -51,49 +48,28 @@ export class OllamaLineDecoder implements StreamDecoder {
     return this.#templates?.hits ?? 0;
   }
 
-  /** Whether the object with `done: true` arrived. */
-  get done(): boolean {
-    return this.#done;
-  }
-
-  /** The failure that ended the decoding, if one did. */
-  get failure(): GptOssError | undefined {
-    return this.#failure;
-  }
-
-  feed(text: string): StreamDelta[] {
-    this.#pending.length = 0;
-    if (this.#failure !== undefined || this.#done) return this.#pending;
-    this.#guard(() => this.#parser.feed(text));
-    return this.#pending;
+  /** Reads lines; the object with `done: true` ends the stream. */
+  protected read(text: string): void {
+    this.#parser.feed(text);
   }
 
   /** @returns The deltas of a last line without its line end, and what the splitter held. */
   flush(): StreamDelta[] {
-    this.#pending.length = 0;
-    if (this.#failure === undefined && !this.#done) {
-      this.#guard(() => this.#parser.end());
+    this.pending.length = 0;
+    if (this.failure === undefined && !this.finished) {
+      this.guard(() => this.#parser.end());
     }
     const held = this.#harmony?.flush();
     if (held) this.#pass(held);
-    return [...this.#pending];
+    return [...this.pending];
   }
 
   end(): boolean {
-    return this.#done;
-  }
-
-  #guard(work: () => void): void {
-    try {
-      work();
-    } catch (error) {
-      if (!(error instanceof GptOssError)) throw error;
-      this.#failure = error;
-    }
+    return this.finished;
   }
 
   #onLine(line: string): void {
-    if (this.#done) return;
+    if (this.finished) return;
     const templates = this.#templates;
     if (templates !== undefined) {
       const delta = templates.match(line);
@@ -125,11 +101,11 @@ export class OllamaLineDecoder implements StreamDecoder {
       this.accumulator.identify(identityOf(record));
     }
     const delta = deltaFromOllama(record, this.#state);
-    if (record.done === true) this.#done = true;
+    if (record.done === true) this.finished = true;
     else if (templates !== undefined && delta.toolCalls === undefined) {
       templates.learn(line, record, delta);
     }
-    this.#take(delta, this.#done);
+    this.#take(delta, this.finished);
   }
 
   /** One line's delta, through the harmony splitter; `done` for the last line. */
@@ -168,6 +144,6 @@ export class OllamaLineDecoder implements StreamDecoder {
     if (
       delta.content !== undefined || delta.reasoning !== undefined ||
       delta.toolCalls || delta.finishReason !== undefined || delta.usage
-    ) this.#pending.push(delta);
+    ) this.pending.push(delta);
   }
 }

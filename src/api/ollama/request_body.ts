@@ -14,7 +14,7 @@
  * @module
  */
 
-import { isPlainObject } from "../../checks.ts";
+import { mergeFields } from "../../checks.ts";
 import { ConfigError } from "../../errors/mod.ts";
 import type { ChatRequest } from "../../wire/chat_request.ts";
 import { ollamaMessages } from "./messages.ts";
@@ -74,11 +74,6 @@ export function buildOllamaBody(
   }
   const answerFormat = format(request);
   if (answerFormat !== undefined) body.format = answerFormat;
-  for (const [key, value] of Object.entries(request.extraBody ?? {})) {
-    const current = body[key];
-    body[key] = isPlainObject(current) && isPlainObject(value)
-      ? { ...current, ...value }
-      : value;
-  }
+  if (request.extraBody) mergeFields(body, request.extraBody);
   return body;
 }
