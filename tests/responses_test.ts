@@ -824,3 +824,64 @@ Deno.test("history: an earlier turn's reasoning is not sent back; the reasoning 
     text: "Current thought",
   }]);
 });
+
+/** SSE text of events, each named by its type. */
+function eventsText(events: Record<string, unknown>[]): string {
+  return events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
+    .join("");
+}
+
+Deno.test("a stream that sends no deltas, only the terminal response: its output is the answer, calls and finish reason included", () => {
+  const response = {
+    id: "r",
+    status: "completed",
+    output: [
+      {
+        type: "reasoning",
+        summary: [],
+        content: [{ type: "reasoning_text", text: "Think" }],
+      },
+      { type: "function_call", call_id: "c1", name: "f", arguments: '{"a":1}' },
+      { type: "function_call", call_id: "c2", name: "g", arguments: "{}" },
+    ],
+  };
+  const { decoder, ended } = decode([
+    eventsText([{ type: "response.completed", response }]),
+  ]);
+  assert.equal(ended, true);
+  const completion = decoder.accumulator.result();
+  assert.equal(completion.choices[0].finish_reason, "tool_calls");
+  assert.deepEqual(
+    completion.choices[0].message.tool_calls?.map((
+      c,
+    ) => [c.id, c.function.name]),
+    [["c1", "f"], ["c2", "g"]],
+  );
+  assert.equal(completion.choices[0].message.reasoning, "Think");
+});
+
+Deno.test("argument pieces that come before their call's output_item.added make one call, not two", () => {
+  const { decoder } = decode([eventsText([
+    {
+      type: "response.function_call_arguments.delta",
+      output_index: 0,
+      item_id: "fc",
+      delta: '{"a":',
+    },
+    {
+      type: "response.output_item.added",
+      output_index: 0,
+      item: { type: "function_call", id: "fc", call_id: "c", name: "f" },
+    },
+    {
+      type: "response.function_call_arguments.delta",
+      output_index: 0,
+      item_id: "fc",
+      delta: "1}",
+    },
+    { type: "response.completed", response: { status: "completed" } },
+  ])]);
+  const calls = decoder.accumulator.result().choices[0].message.tool_calls!;
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].function.arguments, '{"a":1}');
+});

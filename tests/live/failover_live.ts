@@ -1,8 +1,8 @@
 /**
  * Live, through vllm-router in front of two vLLM servers (started by
  * tests/live/run.ts, the last phase: it stops one of them): a stream that had
- * started when its server stopped fails with what arrived kept, and the next
- * request goes through the other server.
+ * started when its server stopped fails, or ends as vLLM's "abort", with what
+ * arrived kept, and the next request goes through the other server.
  *
  * @module
  */
@@ -54,9 +54,16 @@ Deno.test("live vllm-router + 2 vLLM: a server stopped mid-stream fails the stre
       if (next.done) break;
       reasoning += next.value.reasoning ?? "";
     }
-    // Ended without its end: incomplete, and what came is there.
     kept = await stream.completion();
-    assert.equal(kept.incomplete, true, "a cut stream said it was complete");
+    // Either the stream ended without its end (incomplete, what came is
+    // there), or vLLM, stopping, ended it itself with finish reason "abort"
+    // and [DONE] (seen on some runs: it aborts what runs when it can).
+    assert.ok(
+      kept.incomplete === true || kept.choices[0].finish_reason === "abort",
+      `a cut stream said it was complete (finish ${
+        kept.choices[0].finish_reason
+      })`,
+    );
   } catch (error) {
     assert.ok(error instanceof GptOssError, String(error));
     kept = (error as GptOssError & { partial?: ChatCompletion }).partial;

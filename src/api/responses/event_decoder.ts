@@ -60,6 +60,8 @@ export class ResponsesEventDecoder extends DecoderBase {
   readonly #parser: SseParser;
   /** A call's place by its item id and by its output index. */
   readonly #calls = new Map<string | number, number>();
+  /** How many calls there are. */
+  #callCount = 0;
   /** The calls whose arguments some piece brought. */
   readonly #callArgs = new Set<number>();
   /** By output index: which kind brought its reasoning. */
@@ -142,7 +144,11 @@ export class ResponsesEventDecoder extends DecoderBase {
         if (!this.#texts.has(index)) this.#textPiece(index, record.text);
         return;
       case "response.output_item.added":
-        if (isFunctionCall(record.item)) {
+        // A call whose argument pieces came first is not a second call.
+        if (
+          isFunctionCall(record.item) &&
+          this.#callOf(record.item, index) === undefined
+        ) {
           this.#startCall(record.item, index);
         }
         return;
@@ -209,7 +215,7 @@ export class ResponsesEventDecoder extends DecoderBase {
   }
 
   #startCall(item: Json, index: number): void {
-    const slot = new Set(this.#calls.values()).size;
+    const slot = this.#callCount++;
     if (typeof item.id === "string" && item.id !== "") {
       this.#calls.set(item.id, slot);
     }
@@ -268,18 +274,15 @@ export class ResponsesEventDecoder extends DecoderBase {
       const message = messageOf(response.output);
       if (message.reasoning) this.#take({ reasoning: message.reasoning });
       if (message.content) this.#textPiece(-2, message.content);
-      message.tool_calls?.forEach((call, i) =>
-        this.#take({
-          toolCalls: [{
-            index: i,
-            id: call.id,
-            type: "function",
-            function: { ...call.function },
-          }],
-        })
-      );
+      for (const call of message.tool_calls ?? []) {
+        this.#startCall({
+          call_id: call.id,
+          name: call.function.name,
+          arguments: call.function.arguments,
+        }, -1);
+      }
     }
-    const calledTools = new Set(this.#calls.values()).size > 0;
+    const calledTools = this.#callCount > 0;
     const finishReason = finishReasonOf(response, calledTools) ??
       (calledTools ? "tool_calls" : "stop");
     const usage = usageOf(response.usage, this.#reasoning.size > 0);
