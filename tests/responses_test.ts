@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@^4.3.0";
 import {
+  AbortError,
   ApiError,
   type ChatCompletion,
   ConfigError,
@@ -21,6 +22,7 @@ import {
   GptOssError,
   runToolLoop,
   type StreamDelta,
+  TimeoutError,
 } from "../mod.ts";
 import { ResponsesEventDecoder } from "../src/api/responses/event_decoder.ts";
 import {
@@ -32,7 +34,7 @@ import {
   type WritePlan,
 } from "../testing/mod.ts";
 import { loadCapture, loadExchange, replyOf } from "./_captures.ts";
-import { splitAt } from "./_helpers.ts";
+import { splitAt, waitFor } from "./_helpers.ts";
 
 const SPLITS: WritePlan[] = ["whole", "event", 1, 7, 64];
 const PATH = "/v1/responses";
@@ -586,7 +588,7 @@ Deno.test("the mock's Ollama, LM Studio and vLLM events through the client: the 
   }
 });
 
-Deno.test("previousResponseId: only the new messages with store true; refused on Ollama and llama.cpp, and without api responses", async () => {
+Deno.test("previousResponseId: only the new messages with store true; refused on Ollama and llama.cpp, and without api responses; a response format refused on llama.cpp, which drops it", async () => {
   await using mock = await startMockServer();
   const client = clientOf(mock.url);
   await client.generateResponse([
@@ -608,6 +610,12 @@ Deno.test("previousResponseId: only the new messages with store true; refused on
       (e) => e instanceof ConfigError && e.message.includes(server),
     );
   }
+  await assert.rejects(
+    clientOf(mock.url, { server: "llamacpp" }).generateResponse(USER, {
+      responseFormat: { type: "json_object" },
+    }),
+    (e) => e instanceof ConfigError && /drops text\.format/.test(e.message),
+  );
   await assert.rejects(
     clientOf(mock.url, { api: "chat" }).generateResponse(USER, {
       previousResponseId: "resp_1",
@@ -884,4 +892,49 @@ Deno.test("argument pieces that come before their call's output_item.added make 
   const calls = decoder.accumulator.result().choices[0].message.tool_calls!;
   assert.equal(calls.length, 1);
   assert.equal(calls[0].function.arguments, '{"a":1}');
+});
+
+Deno.test("every way to stop a Responses stream: leaving the loop cancels the request on the server; an abort is an AbortError with the partial; a silent server is a TimeoutError with the partial", async () => {
+  const body = responsesStream({
+    reasoning: "The user wants a story about a cat",
+    content: "Once upon a time",
+  });
+  await using mock = await startMockServer();
+  // Leaving the loop.
+  mock.enqueue({ sse: body, writes: "event", delayMs: 20 }, PATH);
+  const left = clientOf(mock.url).streamResponse(USER);
+  let seen = 0;
+  for await (const _ of left) if (++seen === 3) break;
+  const partial = await left.completion();
+  assert.equal(partial.incomplete, true);
+  assert.equal(partial.choices[0].message.reasoning, "The user wants");
+  await waitFor(() => mock.requests.at(-1)!.cancelled);
+  // An abort.
+  mock.enqueue({ sse: body, writes: "event", delayMs: 20 }, PATH);
+  const controller = new AbortController();
+  const aborted = clientOf(mock.url).streamResponse(USER, {
+    signal: controller.signal,
+  });
+  const got: StreamDelta[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const delta of aborted) {
+        got.push(delta);
+        if (got.length === 2) controller.abort();
+      }
+    })(),
+    (e) =>
+      e instanceof AbortError && e.partial?.incomplete === true &&
+      e.partial.choices[0].message.reasoning === "The user",
+  );
+  // A server that goes silent mid-stream: what came is in error.partial.
+  const cut = body.indexOf("event: response.output_text.delta");
+  mock.enqueue({ sse: body, writes: [cut], delayMs: 2000 }, PATH);
+  await assert.rejects(
+    clientOf(mock.url, { timeout: 150 }).streamResponse(USER).completion(),
+    (e) =>
+      e instanceof TimeoutError && e.limit === "idle" &&
+      e.partial?.choices[0].message.reasoning ===
+        "The user wants a story about a cat",
+  );
 });

@@ -63,7 +63,8 @@ function newMessages(messages: readonly ChatMessage[]): ChatMessage[] {
 
 /**
  * @returns The JSON body, the caller's extra fields merged last.
- * @throws {ConfigError} For `previousResponseId` on a server that ignores it.
+ * @throws {ConfigError} For `previousResponseId` on a server that ignores
+ * it, or a response format on llama.cpp, which drops it there.
  */
 export function buildResponsesBody(
   request: ChatRequest,
@@ -107,6 +108,14 @@ export function buildResponsesBody(
   if (request.tools) body.tools = request.tools.map(tool);
   if (request.toolChoice) body.tool_choice = toolChoice(request.toolChoice);
   const format = request.responseFormat;
+  if (format && format.type !== "text" && request.server === "llamacpp") {
+    throw new ConfigError(
+      "options.responseFormat",
+      format,
+      'api: "chat" for a response format on llama.cpp',
+      `llama.cpp translates /v1/responses onto chat completions and drops text.format, so the answer would not be held to ${format.type}: use api: "chat" on llama.cpp for structured output.`,
+    );
+  }
   if (format && format.type !== "text") {
     body.text = { format: textFormat(format) };
   }
