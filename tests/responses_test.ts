@@ -938,3 +938,41 @@ Deno.test("every way to stop a Responses stream: leaving the loop cancels the re
         "The user wants a story about a cat",
   );
 });
+
+Deno.test("two calls whose argument pieces interleave stay apart, each matched by item_id or output_index", () => {
+  const added = (i: number) => ({
+    type: "response.output_item.added",
+    output_index: i,
+    item: {
+      type: "function_call",
+      id: `fc${i}`,
+      call_id: `c${i}`,
+      name: `f${i}`,
+    },
+  });
+  const piece = (i: number, delta: string, by: "id" | "index") => ({
+    type: "response.function_call_arguments.delta",
+    ...(by === "id" ? { item_id: `fc${i}` } : { output_index: i }),
+    delta,
+  });
+  const events = [
+    added(0),
+    added(1),
+    piece(0, '{"a":', "id"),
+    piece(1, '{"b":', "index"),
+    piece(1, "2}", "id"),
+    piece(0, "1}", "index"),
+    { type: "response.completed", response: { status: "completed" } },
+  ];
+  for (const cuts of [[], [1], [17, 90, 200, 333]]) {
+    const { decoder } = decode(splitAt(eventsText(events), cuts));
+    assert.deepEqual(
+      decoder.accumulator.result().choices[0].message.tool_calls?.map((c) => [
+        c.id,
+        c.function.name,
+        c.function.arguments,
+      ]),
+      [["c0", "f0", '{"a":1}'], ["c1", "f1", '{"b":2}']],
+    );
+  }
+});
