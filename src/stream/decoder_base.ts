@@ -7,7 +7,8 @@
  * @module
  */
 
-import { GptOssError } from "../errors/mod.ts";
+import { GptOssError, InvalidResponseError } from "../errors/mod.ts";
+import { excerpt } from "../http/error_body.ts";
 import type { StreamDelta } from "../types.ts";
 import { CompletionAccumulator } from "./accumulator.ts";
 import type { StreamDecoder } from "./decoder.ts";
@@ -70,4 +71,29 @@ export abstract class DecoderBase implements StreamDecoder {
   abstract flush(): StreamDelta[];
   /** @returns Whether the stream ended properly, rather than being cut. */
   abstract end(): boolean;
+}
+
+/**
+ * @param text One event's data, or one line.
+ * @param what What it is, for the error: "A stream event".
+ * @returns It parsed, when it is a JSON object.
+ * @throws {InvalidResponseError} When it is not JSON, or not an object.
+ */
+export function parseEventObject(
+  text: string,
+  what: string,
+): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InvalidResponseError(`${what} is not JSON.`, excerpt(text));
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new InvalidResponseError(
+      `${what} is not a JSON object.`,
+      excerpt(text),
+    );
+  }
+  return value as Record<string, unknown>;
 }

@@ -7,12 +7,11 @@
  * @module
  */
 
-import { DecoderBase } from "../../stream/decoder_base.ts";
+import { DecoderBase, parseEventObject } from "../../stream/decoder_base.ts";
 import type { DecoderOptions } from "../../stream/decoder.ts";
 import { deltaFromChoice, deltaFromChunk, isEmptyDelta } from "./chunk.ts";
 import { ChunkTemplates } from "./chunk_template.ts";
-import { errorFromBody, errorInBody, excerpt } from "../../http/error_body.ts";
-import { InvalidResponseError } from "../../errors/mod.ts";
+import { errorFromBody, errorInBody } from "../../http/error_body.ts";
 import { HarmonyDeltaSplitter } from "../../harmony/deltas.ts";
 import { SseParser } from "../../stream/sse.ts";
 import type { StreamDelta } from "../../types.ts";
@@ -135,22 +134,7 @@ export class ChatEventDecoder extends DecoderBase {
         return;
       }
     }
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(data);
-    } catch {
-      throw new InvalidResponseError(
-        "A stream event is not JSON.",
-        excerpt(data),
-      );
-    }
-    if (chunk === null || typeof chunk !== "object" || Array.isArray(chunk)) {
-      throw new InvalidResponseError(
-        "A stream event is not a JSON object.",
-        excerpt(data),
-      );
-    }
-    const record = chunk as Record<string, unknown>;
+    const record = parseEventObject(data, "A stream event");
     if (event === "error" || record.choices === undefined) {
       const error = errorInBody(record, data, IN_STREAM) ??
         (event === "error"

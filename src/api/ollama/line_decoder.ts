@@ -6,11 +6,10 @@
  * @module
  */
 
-import { DecoderBase } from "../../stream/decoder_base.ts";
+import { DecoderBase, parseEventObject } from "../../stream/decoder_base.ts";
 import type { DecoderOptions } from "../../stream/decoder.ts";
 import { NdjsonParser } from "../../stream/ndjson.ts";
-import { errorInBody, excerpt } from "../../http/error_body.ts";
-import { InvalidResponseError } from "../../errors/mod.ts";
+import { errorInBody } from "../../http/error_body.ts";
 import { HarmonyDeltaSplitter } from "../../harmony/deltas.ts";
 import type { StreamDelta } from "../../types.ts";
 import { deltaFromOllama, identityOf, OllamaAnswerState } from "./response.ts";
@@ -78,22 +77,7 @@ export class OllamaLineDecoder extends DecoderBase {
         return;
       }
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new InvalidResponseError(
-        "A line of Ollama's stream is not JSON.",
-        excerpt(line),
-      );
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new InvalidResponseError(
-        "A line of Ollama's stream is not a JSON object.",
-        excerpt(line),
-      );
-    }
-    const record = value as Record<string, unknown>;
+    const record = parseEventObject(line, "A line of Ollama's stream");
     const error = errorInBody(record, line, IN_STREAM);
     if (error) throw error;
     // The first line that has them names the model and the time.

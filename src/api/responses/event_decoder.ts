@@ -29,7 +29,7 @@
  * @module
  */
 
-import { DecoderBase } from "../../stream/decoder_base.ts";
+import { DecoderBase, parseEventObject } from "../../stream/decoder_base.ts";
 import type { DecoderOptions } from "../../stream/decoder.ts";
 import { errorFromBody, excerpt } from "../../http/error_body.ts";
 import { InvalidResponseError } from "../../errors/mod.ts";
@@ -103,22 +103,7 @@ export class ResponsesEventDecoder extends DecoderBase {
 
   #onEvent(data: string, name: string): void {
     if (this.finished) return;
-    let event: unknown;
-    try {
-      event = JSON.parse(data);
-    } catch {
-      throw new InvalidResponseError(
-        "A stream event is not JSON.",
-        excerpt(data),
-      );
-    }
-    if (event === null || typeof event !== "object" || Array.isArray(event)) {
-      throw new InvalidResponseError(
-        "A stream event is not a JSON object.",
-        excerpt(data),
-      );
-    }
-    const record = event as Json;
+    const record = parseEventObject(data, "A stream event");
     const type = typeof record.type === "string" ? record.type : name;
     const index = typeof record.output_index === "number"
       ? record.output_index

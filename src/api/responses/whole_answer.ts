@@ -11,6 +11,7 @@ import {
   type ErrorOrigin,
   excerpt,
 } from "../../http/error_body.ts";
+import { isPlainObject } from "../../checks.ts";
 import { InvalidResponseError } from "../../errors/mod.ts";
 import { splitHarmonyMessage } from "../../harmony/deltas.ts";
 import type { ChatCompletion } from "../../types.ts";
@@ -35,20 +36,13 @@ export function readResponsesAnswer(
   origin: ErrorOrigin,
   options: { splitHarmony?: boolean } = {},
 ): ChatCompletion {
-  const record = body as Record<string, unknown> | null;
-  if (record !== null && typeof record === "object") {
-    if (record.status === "failed") {
-      throw failureOf(record, origin, excerpt(raw));
-    }
-    if (!Array.isArray(record.output)) {
-      const error = errorInBody(body, raw, origin);
-      if (error) throw error;
-    }
+  const record = isPlainObject(body) ? body : undefined;
+  if (record?.status === "failed") {
+    throw failureOf(record, origin, excerpt(raw));
   }
-  if (
-    record === null || typeof record !== "object" ||
-    !Array.isArray(record.output)
-  ) {
+  if (record === undefined || !Array.isArray(record.output)) {
+    const error = errorInBody(body, raw, origin);
+    if (error) throw error;
     throw new InvalidResponseError(
       'The server\'s answer is JSON but not a Responses API response: it has no output array. Does the server serve /v1/responses? Use api: "chat" otherwise.',
       excerpt(raw),
