@@ -5,8 +5,10 @@
  * (a tokenizer object that has counted nothing, so every message read is
  * counted) and warm (the same history again, its counts remembered). Cost
  * bounded by the window shows as the same time for 100,000 messages as for
- * 1,000. Then a 200-turn tool-calling agent replayed turn by turn: the
- * client's fitting of each request, counts remembered or not.
+ * 1,000. A list read the first time (a new array each call) shows what
+ * reading every role once costs. Then a 200-turn tool-calling agent
+ * replayed turn by turn: the client's check and fitting of each request,
+ * counts remembered or not.
  *
  * ```sh
  * deno bench --allow-read bench/truncate_bench.ts
@@ -23,6 +25,7 @@ import {
   validateContext,
 } from "../mod.ts";
 import { fitToContext } from "../src/context/fit.ts";
+import { assertValidHistory } from "../src/context/history_scan.ts";
 import { gptOssTokenizer } from "../tokenizer/mod.ts";
 
 function history(size: number): ChatMessage[] {
@@ -129,19 +132,52 @@ for (const [name, tokenizer] of Object.entries(tokenizers)) {
       group: `client fitting ${name}`,
       baseline: n === 100,
       fn: () => {
+        assertValidHistory(messages);
         fit(messages, fresh(tokenizer));
       },
     });
   }
 }
 
-/** The requests of a 200-turn tool-calling agent: each the one before plus a call and its result. */
-function agentTurns(): ChatMessage[][] {
+// A list never seen before (a new array each call): its roles are all read
+// once (src/context/history_scan.ts), and for a request every message is
+// checked whole; the copy itself is part of the time.
+for (const n of sizes) {
+  const messages = histories.get(n)!;
+  Deno.bench({
+    name: `truncateMessages, estimator, a new array, ${n} messages`,
+    group: "truncate estimator new array",
+    baseline: n === 100,
+    fn: () => {
+      truncateMessages([...messages], {
+        currentDate,
+        tokenizer: estimatingTokenizer,
+      });
+    },
+  });
+  Deno.bench({
+    name: `client fitting, estimator, a new array, ${n} messages`,
+    group: "client fitting estimator new array",
+    baseline: n === 100,
+    fn: () => {
+      const list = [...messages];
+      assertValidHistory(list);
+      fit(list, estimatingTokenizer);
+    },
+  });
+}
+
+/**
+ * The requests of a 200-turn tool-calling agent: each the one before plus a
+ * call and its result; the whole conversation, and its length at each
+ * request.
+ */
+function agentTurns(): { all: ChatMessage[]; sizes: number[] } {
   const messages: ChatMessage[] = [
     { role: "system", content: "You are an agent with tools." },
     { role: "user", content: "Find the cheapest flight, step by step." },
   ];
-  const turns: ChatMessage[][] = [];
+  const sizes: number[] = [];
   for (let turn = 0; turn < 200; turn++) {
     const id = `call_${turn}`;
     messages.push({
@@ -164,9 +200,9 @@ function agentTurns(): ChatMessage[][] {
       messages.push({ role: "assistant", content: `Checked ${turn} pages.` });
       messages.push({ role: "user", content: "Go on." });
     }
-    turns.push([...messages]);
+    sizes.push(messages.length);
   }
-  return turns;
+  return { all: messages, sizes };
 }
 const turns = agentTurns();
 for (const [name, tokenizer] of Object.entries(tokenizers)) {
@@ -178,11 +214,16 @@ for (const [name, tokenizer] of Object.entries(tokenizers)) {
       group: `agent ${name}`,
       baseline: remembered,
       fn: () => {
-        // Every request of the agent, as a client makes them: one tokenizer
-        // (remembered), or a new one each request (nothing remembered).
+        // Every request of the agent, as runToolLoop makes them (one
+        // history that grows) and the client checks and fits them: one
+        // tokenizer (remembered), or a new one each request (nothing
+        // remembered).
         const kept = fresh(tokenizer);
-        for (const messages of turns) {
-          fit(messages, remembered ? kept : fresh(tokenizer), 32_768);
+        const history: ChatMessage[] = [];
+        for (const size of turns.sizes) {
+          history.push(...turns.all.slice(history.length, size));
+          assertValidHistory(history);
+          fit(history, remembered ? kept : fresh(tokenizer), 32_768);
         }
       },
     });

@@ -441,27 +441,40 @@ Deno.test("truncateMessages() checks the messages it reads, and the role of ever
   messages[5] = { role: "user", content: 42 } as unknown as ChatMessage;
   const out = truncateMessages(messages, { tokenizer, currentDate });
   assert.ok(out.dropped.includes(messages[5]));
-  // …one with no known role is an error wherever it is…
+  // …one with no known role is an error wherever it is in a list read the
+  // first time (a new array after an edit in place: history_scan.ts)…
   messages[5] = { role: "bot", content: "hi" } as unknown as ChatMessage;
   assert.throws(
-    () => truncateMessages(messages, { tokenizer, currentDate }),
+    () => truncateMessages([...messages], { tokenizer, currentDate }),
     (e: unknown) =>
       e instanceof InvalidMessageError &&
       e.index === 5,
   );
   messages[5] = null as unknown as ChatMessage;
   assert.throws(
-    () => truncateMessages(messages, { tokenizer, currentDate }),
+    () => truncateMessages([...messages], { tokenizer, currentDate }),
     InvalidMessageError,
   );
-  // …and one that would be kept is checked in full.
+  // …or where the list grew since it was read…
+  const grown = [...longHistory(3_000)];
+  truncateMessages(grown, { tokenizer, currentDate });
+  const at =
+    grown.push({ role: "bot", content: "hi" } as unknown as ChatMessage) -
+    1;
+  assert.throws(
+    () => truncateMessages(grown, { tokenizer, currentDate }),
+    (e: unknown) => e instanceof InvalidMessageError && e.index === at,
+  );
+  // …and one that would be kept is checked in full, in a list read before too.
   messages[5] = user("ok");
-  messages[messages.length - 3] = {
+  const read = [...messages];
+  truncateMessages(read, { tokenizer, currentDate });
+  read[read.length - 3] = {
     role: "assistant",
     content: [{ type: "text" }],
   } as unknown as ChatMessage;
   assert.throws(
-    () => truncateMessages(messages, { tokenizer, currentDate }),
+    () => truncateMessages(read, { tokenizer, currentDate }),
     InvalidMessageError,
   );
 });

@@ -10,6 +10,7 @@
 
 import { type WireApi, wireApi } from "../api/mod.ts";
 import { type FittedMessages, fitToContext } from "../context/fit.ts";
+import { assertValidHistory } from "../context/history_scan.ts";
 import {
   type HttpContext,
   type HttpRequest,
@@ -33,7 +34,6 @@ import { isResponsesRouteMissing } from "../server/responses_probe.ts";
 import { ConfigError } from "../errors/mod.ts";
 import { StreamedCompletion } from "../stream/streamed_completion.ts";
 import type { ChatCompletion, ChatMessage } from "../types.ts";
-import { assertValidMessages } from "../wire/messages.ts";
 
 /** Sends chat requests for one client. */
 export class ChatPipeline {
@@ -58,7 +58,7 @@ export class ChatPipeline {
     const request = this.#resolve(options);
     const { http, redactor } = this.#callOf(request.transport);
     try {
-      assertValidMessages(messages);
+      assertValidHistory(messages);
       const startedAt = performance.now();
       const api = wireApi(request.transport.api);
       const { body, fitted } = await this.#prepare(
@@ -100,7 +100,7 @@ export class ChatPipeline {
     options: RequestOptions | undefined,
   ): ChatStream {
     const request = this.#resolve(options);
-    assertValidMessages(messages);
+    assertValidHistory(messages);
     const api = wireApi(request.transport.api);
     const window = this.#config.maxContextSize;
     const early = window === "auto"

@@ -43,7 +43,7 @@ export function prepareHistory(
 /** @returns Where the latest user message is, or -1: the turn in progress follows it. */
 export function latestUserIndex(messages: readonly ChatMessage[]): number {
   for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i].role === "user") return i;
+    if (messages[i]?.role === "user") return i;
   }
   return -1;
 }

@@ -12,6 +12,7 @@
 
 import { ContextSizeError } from "../errors/mod.ts";
 import { assertMessageList, assertValidMessage } from "../wire/messages.ts";
+import { systemIndexes } from "./history_scan.ts";
 import type { ChatMessage, ShortenedMessage, Truncation } from "../types.ts";
 import { messageCosts } from "./message_costs.ts";
 import { shortenMessage } from "./shorten.ts";
@@ -34,7 +35,10 @@ import {
  * can stay are counted (the newest, back to the first turn that does not
  * fit), and each message object is counted once across calls, so the time
  * is bounded by the window rather than the history; messages dropped
- * unread are checked for a role only.
+ * unread are checked for a role only, once per array: a history that grows
+ * by `push` is read again from where it grew (one whose message was
+ * replaced in place by a system message is not noticed: pass a new array
+ * after such an edit).
  *
  * @param messages The conversation.
  * @param options The window (8192 tokens with 2048 for the answer by default),
@@ -104,30 +108,34 @@ export function truncateToWindow(
     }
     return known;
   };
-  const keep = new Uint8Array(n);
+  // What stays whatever else fits (a set: the history's length is not
+  // paid for).
+  const pinnedAt = new Set<number>();
   let used = costs.fixed;
   const pin = (i: number) => {
-    if (keep[i]) return;
-    keep[i] = 1;
+    if (pinnedAt.has(i)) return;
+    pinnedAt.add(i);
     used += costOf(i);
   };
-  // Every system message stays wherever it is: the one pass over the
-  // whole history, reading roles only.
-  for (let i = 0; i < n; i++) {
-    const role = messages[i]?.role;
-    if (role === "system" || role === "developer") pin(i);
-    else if (role !== "user" && role !== "assistant" && role !== "tool") {
-      assertValidMessage(messages[i], i);
-    }
-  }
+  // Every system message stays wherever it is (history_scan.ts: the
+  // whole history read once, then only what was added to it).
+  const systems = systemIndexes(messages);
+  for (const i of systems) pin(i);
   const turns = new TurnReader(messages);
   // The turn in progress: the latest user message and all that follows it
   // (calls and their results); without a user message, the last unit.
   const current = n === 0 ? 0 : turns.start(n - 1);
   for (let i = current; i < n; i++) pin(i);
+  // The older messages that stay whatever fits, in order.
+  let pinned = systems;
   if (settings.keepFirstUserMessage) {
-    const first = messages.findIndex((m) => m.role === "user");
-    if (first >= 0) pin(first);
+    const first = messages.findIndex((m) => m?.role === "user");
+    if (first >= 0) {
+      pin(first);
+      const withFirst = [...systems.filter((i) => i < first), first];
+      for (const i of systems) if (i > first) withFirst.push(i);
+      pinned = withFirst;
+    }
   }
 
   let replaced: { index: number; message: ChatMessage } | undefined;
@@ -164,10 +172,9 @@ export function truncateToWindow(
     const start = turns.start(end - 1);
     let extra = 0;
     for (let i = start; i < end && used + extra <= budget; i++) {
-      if (!keep[i]) extra += costOf(i);
+      if (!pinnedAt.has(i)) extra += costOf(i);
     }
     if (used + extra > budget) break;
-    for (let i = start; i < end; i++) keep[i] = 1;
     used += extra;
     end = start;
   }
@@ -176,8 +183,8 @@ export function truncateToWindow(
   const kept: ChatMessage[] = [];
   const droppedRuns: ChatMessage[][] = [];
   let from = 0;
-  for (let i = 0; i < end; i++) {
-    if (!keep[i]) continue;
+  for (const i of pinned) {
+    if (i >= end) break;
     if (i > from) droppedRuns.push(original.slice(from, i));
     kept.push(sentAt(i));
     from = i + 1;
@@ -215,7 +222,7 @@ class TurnReader {
     const messages = this.#messages;
     if (last >= this.#noUserBefore) {
       for (let i = last; i >= this.#noUserBefore; i--) {
-        if (messages[i].role === "user") return i;
+        if (messages[i]?.role === "user") return i;
       }
       this.#noUserBefore = last + 1;
     }
@@ -226,10 +233,10 @@ class TurnReader {
 /** Where the unit that ends at `last` begins: tool results belong to the call before them. */
 function unitStart(messages: readonly ChatMessage[], last: number): number {
   let i = last;
-  while (i > 0 && messages[i].role === "tool") i--;
+  while (i > 0 && messages[i]?.role === "tool") i--;
   if (i === last) return last;
   const caller = messages[i];
-  return caller.role === "assistant" && caller.tool_calls?.length ? i : i + 1;
+  return caller?.role === "assistant" && caller.tool_calls?.length ? i : i + 1;
 }
 
 /**

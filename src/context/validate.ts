@@ -6,6 +6,7 @@
 
 import type { ChatMessage } from "../types.ts";
 import { assertMessageList, assertValidMessage } from "../wire/messages.ts";
+import { systemIndexes } from "./history_scan.ts";
 import { messageCosts } from "./message_costs.ts";
 import { type ContextOptions, resolveContextOptions } from "./window.ts";
 
@@ -73,14 +74,9 @@ export function validateContext(
   assertMessageList(messages, true);
   const { window, tokenizer, template } = resolveContextOptions(options);
   const costs = messageCosts(messages, tokenizer, template);
-  // Every message's role is read; its content only when it is counted.
-  for (let i = 0; i < messages.length; i++) {
-    const role = messages[i]?.role;
-    if (
-      role !== "user" && role !== "assistant" && role !== "tool" &&
-      role !== "system" && role !== "developer"
-    ) assertValidMessage(messages[i], i);
-  }
+  // Every message's role is read (once per list: history_scan.ts); its
+  // content only when it is counted.
+  systemIndexes(messages);
   let promptTokens = costs.fixed;
   let i = messages.length - 1;
   for (; i >= 0 && promptTokens <= window.budget; i--) {
