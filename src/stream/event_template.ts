@@ -60,10 +60,20 @@ interface Hole {
   key: string;
 }
 
+/** A hole's kind and use, as {@link Template.codes} has them. */
+const DELTA_STRING = 0;
+const OTHER_STRING = 1;
+const NUMBER = 2;
+const TIMING = 3;
+
 interface Template {
   /** The literal text around the holes: one more than there are holes; a string hole's quotes are in it. */
   literals: string[];
   holes: Hole[];
+  /** Per hole, what is read there (`DELTA_STRING`…): one load where a match reads it. */
+  codes: number[];
+  /** Per hole, its group (for a delta string). */
+  groupAt: number[];
   /** Delta strings of different groups: equal values in a later event would change the shape. */
   groups: number;
   /** Builds the delta from the groups' values, as the probe's delta showed it. */
@@ -93,7 +103,7 @@ export class EventTemplates {
   /** The text of the last event learned from (or offered first). */
   #previous: string | undefined;
   /** The values of the event being matched (reused). */
-  readonly #values: string[] = [];
+  readonly #values: (string | undefined)[] = [];
 
   /** @param policy Which values are holes, and how an event becomes a delta. */
   constructor(policy: TemplatePolicy) {
@@ -136,64 +146,79 @@ export class EventTemplates {
     data: string,
     timings?: Record<string, unknown>,
   ): StreamDelta | undefined {
-    const { literals, holes } = t;
+    const { literals, codes, groupAt, groups } = t;
     const values = this.#values;
-    values.length = 0;
+    // Cleared in place: setting the length to 0 would free the array's store.
+    for (let g = 0; g < groups; g++) values[g] = undefined;
     let at = 0;
-    for (let h = 0; h < holes.length; h++) {
+    const count = codes.length;
+    for (let h = 0; h < count; h++) {
       const literal = literals[h];
       // A slice compared whole is faster than `startsWith` at an offset.
       const after = at + literal.length;
       if (data.slice(at, after) !== literal) return undefined;
       at = after;
-      const hole = holes[h];
-      if (hole.kind === "string") {
-        // One pass finds the closing quote and whether anything before it
-        // needs decoding (an escape, a control character).
-        const found = plainStringEnd(data, at);
-        const end = found < 0 ? stringEnd(data, at) : found;
-        if (end === -1) return undefined;
-        if (hole.use === "delta") {
-          const value = found >= 0
-            ? data.slice(at, end)
-            : decodeString(data.slice(at - 1, end + 1));
-          // An empty string, or one that is not a single valid JSON
-          // string, takes the usual way.
-          if (value === undefined || value === "") return undefined;
-          const known = values[hole.group];
-          if (known === undefined) values[hole.group] = value;
-          else if (known !== value) return undefined;
-        } else if (
-          found < 0 && decodeString(data.slice(at - 1, end + 1)) === undefined
-        ) return undefined;
-        at = end;
-      } else {
+      const code = codes[h];
+      if (code >= NUMBER) {
         const end = jsonNumberEnd(data, at);
         if (end === -1) return undefined;
-        if (timings !== undefined && hole.use === "timing") {
-          timings[hole.key] = Number(data.slice(at, end));
+        if (timings !== undefined && code === TIMING) {
+          timings[t.holes[h].key] = Number(data.slice(at, end));
         }
         at = end;
+        continue;
       }
+      // One pass finds the closing quote and whether anything before it
+      // needs decoding (an escape, a control character).
+      const found = plainStringEnd(data, at);
+      const end = found < 0 ? stringEnd(data, at) : found;
+      if (end === -1) return undefined;
+      if (code === DELTA_STRING) {
+        const value = found >= 0
+          ? data.slice(at, end)
+          : decodeString(data.slice(at - 1, end + 1));
+        // An empty string, or one that is not a single valid JSON
+        // string, takes the usual way.
+        if (value === undefined || value === "") return undefined;
+        const group = groupAt[h];
+        const known = values[group];
+        if (known === undefined) values[group] = value;
+        else if (known !== value) return undefined;
+      } else if (
+        found < 0 && decodeString(data.slice(at - 1, end + 1)) === undefined
+      ) return undefined;
+      at = end;
     }
-    const last = literals[holes.length];
+    const last = literals[count];
     if (data.length - at !== last.length || data.slice(at) !== last) {
       return undefined;
     }
     // Strings of different groups must differ still, as in the probe.
-    for (let a = 1; a < t.groups; a++) {
+    for (let a = 1; a < groups; a++) {
       for (let b = 0; b < a; b++) {
         if (values[a] === values[b]) return undefined;
       }
     }
     if (timings !== undefined) return {};
-    const delta = t.build(values) as StreamDelta;
+    const delta = t.build(values as string[]) as StreamDelta;
     this.record = t.record;
-    this.timings = t.timings === undefined
-      ? undefined
-      : () => this.#timingsOf(t, data);
+    if (t.timings === undefined) this.timings = undefined;
+    else {
+      this.#matched = t;
+      this.#matchedData = data;
+      this.timings = this.#readMatched;
+    }
     return delta;
   }
+
+  /** The template and the text of the last match, for its timings. */
+  #matched: Template | undefined;
+  #matchedData = "";
+  /** Reads the last match's timings (one function, not one per event). */
+  readonly #readMatched = (): Record<string, number> => {
+    // Read at once by whoever reads them (the completion being built).
+    return this.#timingsOf(this.#matched!, this.#matchedData);
+  };
 
   /** The timings of an event that matched `t`, read from its text. */
   #timingsOf(t: Template, data: string): Record<string, number> {
@@ -324,6 +349,14 @@ function cut(
   return {
     literals,
     holes,
+    codes: holes.map((h) =>
+      h.kind === "number"
+        ? h.use === "timing" ? TIMING : NUMBER
+        : h.use === "delta"
+        ? DELTA_STRING
+        : OTHER_STRING
+    ),
+    groupAt: holes.map((h) => h.group),
     groups: groupOf.size,
     build,
     record,
