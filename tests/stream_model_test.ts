@@ -597,3 +597,38 @@ Deno.test("an abort while the caller holds unread deltas ends the stream at the 
   await waitFor(() => request.cancelled, 50);
   assert.ok(request.cancelled);
 });
+
+/** Microtask turns until `promise` settles (at most 50). */
+async function turnsUntil(promise: Promise<unknown>): Promise<number> {
+  let settled = false;
+  promise.then(() => settled = true, () => settled = true);
+  let turns = 0;
+  while (!settled && turns < 50) {
+    await Promise.resolve();
+    turns++;
+  }
+  return turns;
+}
+
+Deno.test("deltas read ahead are handed out at once: a next() with a delta queued settles within two microtask turns", async () => {
+  await using server = await startMockServer();
+  const sse = chatCompletionStream({ content: "one two three four five six" });
+  // One write: every delta is decoded by the read that brings the first.
+  server.enqueue({ sse, writes: [sse.length] });
+  const stream = new GptOssClient({ baseUrl: server.url, model: "m" })
+    .streamResponse(ask);
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  assert.equal(first.done, false);
+  const turns: number[] = [];
+  for (;;) {
+    const next = iterator.next();
+    turns.push(await turnsUntil(next));
+    if ((await next).done) break;
+  }
+  // Every delta but the end (which waits on nothing either, but ends the
+  // request) came from the queue.
+  const queued = turns.slice(0, -1);
+  assert.ok(queued.length >= 5, `${queued.length} deltas queued`);
+  assert.ok(queued.every((t) => t <= 2), `turns: ${turns.join(" ")}`);
+});

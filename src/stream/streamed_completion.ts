@@ -152,18 +152,27 @@ export class StreamedCompletion implements ChatStream {
 
   /** The next delta; pulls run one at a time, in the order they were asked for. */
   #next(): Promise<IteratorResult<StreamDelta>> {
-    if (this.#inFlight === undefined && this.#queueAt < this.#queue.length) {
+    // A delta read ahead is handed out at once, unless the caller aborted
+    // meanwhile (then #pull ends the stream, queue or not).
+    if (
+      this.#inFlight === undefined && this.#queueAt < this.#queue.length &&
+      this.#opened?.watchdog.fired === undefined
+    ) {
       return Promise.resolve({
         value: this.#queue[this.#queueAt++],
         done: false,
       });
     }
-    const run = (this.#inFlight ?? Promise.resolve()).then(() => this.#pull());
-    const inFlight = run.then(ignore, ignore);
-    this.#inFlight = inFlight;
-    inFlight.then(() => {
+    // With no pull running, this one starts now, without a hop through an
+    // extra promise: one event per read pays for every promise made here.
+    const run = this.#inFlight === undefined
+      ? this.#pull()
+      : this.#inFlight.then(() => this.#pull());
+    const settled = () => {
       if (this.#inFlight === inFlight) this.#inFlight = undefined;
-    });
+    };
+    const inFlight: Promise<void> = run.then(settled, settled);
+    this.#inFlight = inFlight;
     return run;
   }
 
