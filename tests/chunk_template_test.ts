@@ -256,3 +256,27 @@ Deno.test("any answer and reasoning text decode the same with and without templa
     { numRuns: 1000, seed: 2711 },
   );
 });
+
+Deno.test("every delta read through a template is new, to its innermost object: changing one changes no other", () => {
+  const templates = started();
+  const event = (text: string) =>
+    vllm(
+      `{"content":"${text}","tool_calls":[{"index":0,"function":{"arguments":""}}]}`,
+    );
+  learnFrom(templates, event("a"));
+  const first = templates.match(event("b"));
+  const second = templates.match(event("c"));
+  assert.deepEqual(first, {
+    content: "b",
+    toolCalls: [{ index: 0, function: { arguments: "" } }],
+  });
+  assert.ok(first && second);
+  assert.notEqual(first.toolCalls, second.toolCalls);
+  assert.notEqual(first.toolCalls![0], second.toolCalls![0]);
+  assert.notEqual(first.toolCalls![0].function, second.toolCalls![0].function);
+  first.toolCalls![0].function!.arguments = "changed";
+  assert.equal(
+    templates.match(event("d"))!.toolCalls![0].function!.arguments,
+    "",
+  );
+});
