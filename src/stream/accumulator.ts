@@ -33,6 +33,12 @@ class ChoiceState {
   readonly content = new TextBuilder();
   readonly reasoning = new TextBuilder();
   readonly calls: ToolCall[] = [];
+  /**
+   * Each call's arguments so far: pieces joined in blocks (TextBuilder), not
+   * `+=`, whose rope of one node per piece cost memory and collector time
+   * on a long call; set on the call when the result is read.
+   */
+  readonly #arguments: TextBuilder[] = [];
   /** The call each wire index last pointed at. */
   readonly byWireIndex = new Map<number, number>();
   finishReason: FinishReason | null = null;
@@ -52,6 +58,7 @@ class ChoiceState {
         function: { name: "", arguments: "" },
       };
       this.calls[slot] = call;
+      this.#arguments[slot] = new TextBuilder();
     }
     if (piece.index !== NO_INDEX) this.byWireIndex.set(piece.index, slot);
     piece.index = slot;
@@ -62,7 +69,7 @@ class ChoiceState {
     if (name && name === call.function.name) delete piece.function!.name;
     else if (name) call.function.name += name;
     const args = piece.function?.arguments;
-    if (args) call.function.arguments += args;
+    if (args) this.#arguments[slot].add(args);
   }
 
   #slotOf(piece: ToolCallDelta): number {
@@ -88,6 +95,9 @@ class ChoiceState {
 
   result(index: number): ChatChoice {
     const calls = this.calls;
+    for (let slot = 0; slot < calls.length; slot++) {
+      calls[slot].function.arguments = this.#arguments[slot].text;
+    }
     return {
       index,
       message: {
