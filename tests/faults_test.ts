@@ -205,6 +205,22 @@ Deno.test("slow headers within the limit: the answer arrives", async () => {
   assert.equal(completion.choices[0].message.content, story.content);
 });
 
+Deno.test("stall before headers with a shorter idle limit: the headers' limit decides, at its time", async () => {
+  await using server = await startMockServer();
+  server.enqueue({ json: {}, stallMs: 5000 });
+  const { client: c } = client(server, {
+    timeout: { headers: 300, idle: 100 },
+  });
+  const started = performance.now();
+  await assert.rejects(c.generateResponse(ask), (error: unknown) => {
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.limit, "headers");
+    assert.equal(error.timeoutMs, 300);
+    return true;
+  });
+  assert.ok(performance.now() - started >= 290, "not before its limit");
+});
+
 Deno.test("stall mid-stream: TimeoutError 'idle' with what arrived, marked incomplete", async () => {
   await using server = await startMockServer();
   server.enqueue({

@@ -28,6 +28,8 @@ export class RequestWatchdog {
   readonly #callerSignal: AbortSignal | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerDue = 0;
+  /** When the request started (`Date.now()` time), for the headers' limit. */
+  #startedAt = 0;
   #streaming = false;
   /** When the current wait on the network began; undefined while not waiting. */
   #waitingSince: number | undefined;
@@ -61,7 +63,12 @@ export class RequestWatchdog {
     callerSignal?.addEventListener("abort", this.#onCallerAbort, {
       once: true,
     });
-    this.#arm(timeouts.headers);
+    // One timer for the headers and then for the body's silences: it wakes
+    // at the sooner of the two limits, and what is due is decided when it
+    // does (a timer set and cleared costs more than the rest of a short
+    // request's watching).
+    this.#startedAt = Date.now();
+    this.#arm(Math.min(timeouts.headers, timeouts.idle));
   }
 
   /** The signal to give `fetch`. */
@@ -76,13 +83,9 @@ export class RequestWatchdog {
 
   /** The headers arrived: from now on the idle limit applies to each wait for the body. */
   headersReceived(): void {
+    // The timer runs on: due no later than an idle limit from now, it serves
+    // the first wait for the body.
     this.#streaming = true;
-    // The timer set for the headers is kept only for the deadline; each wait
-    // for the body arms its own.
-    if (this.#timer !== undefined && this.#deadline === undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
   }
 
   /** A read is about to wait on the network: the idle limit runs. Cheap enough for every chunk. */
@@ -145,6 +148,11 @@ export class RequestWatchdog {
       return;
     }
     if (!this.#streaming) {
+      const waited = now - this.#startedAt;
+      if (waited < this.#timeouts.headers) {
+        this.#arm(this.#timeouts.headers - waited);
+        return;
+      }
       this.#fire(
         new TimeoutError("headers", this.#timeouts.headers, this.#url),
       );
