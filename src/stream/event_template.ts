@@ -573,6 +573,7 @@ function plainStringEnd(text: string, from: number): number {
 }
 
 /** Characters a JSON string holds as they are, from `lastIndex` on. */
+// deno-lint-ignore no-control-regex -- JSON forbids U+0000–U+001F raw in a string: they end the plain run.
 const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
 
 /** {@link plainStringEnd}, the same answer, for longer strings. */
