@@ -132,9 +132,11 @@ export function truncateToWindow(
     const first = messages.findIndex((m) => m?.role === "user");
     if (first >= 0) {
       pin(first);
-      const withFirst = [...systems.filter((i) => i < first), first];
-      for (const i of systems) if (i > first) withFirst.push(i);
-      pinned = withFirst;
+      pinned = [
+        ...systems.filter((i) => i < first),
+        first,
+        ...systems.filter((i) => i > first),
+      ];
     }
   }
 

@@ -69,11 +69,12 @@ const TIMING = 3;
 interface Template {
   /** The literal text around the holes: one more than there are holes; a string hole's quotes are in it. */
   literals: string[];
-  holes: Hole[];
   /** Per hole, what is read there (`DELTA_STRING`…): one load where a match reads it. */
   codes: number[];
   /** Per hole, its group (for a delta string). */
   groupAt: number[];
+  /** Per hole, its key (for a timing: its key in `timings`). */
+  keys: string[];
   /** Delta strings of different groups: equal values in a later event would change the shape. */
   groups: number;
   /** Builds the delta from the groups' values, as the probe's delta showed it. */
@@ -163,7 +164,7 @@ export class EventTemplates {
         const end = jsonNumberEnd(data, at);
         if (end === -1) return undefined;
         if (timings !== undefined && code === TIMING) {
-          timings[t.holes[h].key] = Number(data.slice(at, end));
+          timings[t.keys[h]] = Number(data.slice(at, end));
         }
         at = end;
         continue;
@@ -352,7 +353,6 @@ function cut(
     : undefined;
   return {
     literals,
-    holes,
     codes: holes.map((h) =>
       h.kind === "number"
         ? h.use === "timing" ? TIMING : NUMBER
@@ -361,6 +361,7 @@ function cut(
         : OTHER_STRING
     ),
     groupAt: holes.map((h) => h.group),
+    keys: holes.map((h) => h.key),
     groups: groupOf.size,
     build,
     record,
