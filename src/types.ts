@@ -246,9 +246,9 @@ export interface CompletionStats {
   totalMs: number;
   /** Milliseconds from sending the request to the first token (streams only). */
   timeToFirstTokenMs?: number;
-  /** Tokens generated, reasoning included: the server's count, or estimated. */
+  /** Tokens generated, reasoning included: the server's count (its usage, or llama.cpp's `timings.predicted_n`), or estimated. */
   completionTokens: number;
-  /** `true` when the server reported no usage and the count is the estimator's. */
+  /** `true` when the server reported no count (no usage, no timings) and the count is the estimator's. */
   estimated: boolean;
   /** Generation speed: tokens after the first one per second for a stream, over the whole request otherwise. */
   tokensPerSecond: number;

@@ -6,6 +6,7 @@ import {
   chatCompletionStream,
   startMockServer,
 } from "../testing/mod.ts";
+import { loadFixture } from "./_helpers.ts";
 
 const ask = [{ role: "user" as const, content: "count" }];
 
@@ -81,4 +82,46 @@ Deno.test("a stream's completion carries the client's stats, with the first toke
   assert.ok(stats.totalMs >= stats.timeToFirstTokenMs!);
   assert.equal(stats.completionTokens, completion.usage!.completion_tokens);
   assert.ok(stats.tokensPerSecond > 0);
+});
+
+Deno.test("llama.cpp's timings give the server's token count when an answer has no usage", async () => {
+  // The captured chunks of llama-server b9554 (timings on every chunk, no
+  // usage: the client that captured them did not ask for it), continued with
+  // predicted_n counting up, so that most are read through a template.
+  const { sse } = await loadFixture("llamacpp_stream_timings.json");
+  const [first] = sse!.split("\n\n");
+  const events = [];
+  for (let n = 28; n < 28 + 40; n++) {
+    events.push(
+      first.replace('"predicted_n":28', `"predicted_n":${n}`)
+        .replace('" it"', JSON.stringify(` w${n}`)),
+    );
+  }
+  events.push(
+    events[events.length - 1]
+      .replace('"finish_reason":null', '"finish_reason":"stop"')
+      .replace(/"delta":\{[^}]*\}/, '"delta":{}')
+      .replace(/"predicted_n":\d+/, '"predicted_n":68'),
+    "data: [DONE]",
+  );
+  await using server = await startMockServer();
+  const client = new GptOssClient({ baseUrl: server.url, model: "m" });
+  server.enqueue({ sse: events.join("\n\n") + "\n\n" });
+  const streamed = await client.streamResponse(ask).completion();
+  assert.equal(streamed.usage, undefined);
+  assert.equal(streamed.timings?.predicted_n, 68);
+  assert.equal(streamed.stats?.completionTokens, 68);
+  assert.equal(streamed.stats?.estimated, false);
+  // A whole answer with timings and no usage.
+  const whole = chatCompletionBody({ content: "four words right here" });
+  delete (whole as { usage?: unknown }).usage;
+  server.enqueue({
+    json: { ...whole, timings: { predicted_n: 7, predicted_ms: 70.5 } },
+  });
+  const answer = await client.generateResponse(ask);
+  assert.equal(answer.stats?.completionTokens, 7);
+  assert.equal(answer.stats?.estimated, false);
+  // A timings object without a whole count is not a count.
+  server.enqueue({ json: { ...whole, timings: { predicted_n: 7.5 } } });
+  assert.equal((await client.generateResponse(ask)).stats?.estimated, true);
 });

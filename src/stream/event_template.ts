@@ -24,6 +24,14 @@
  */
 
 import type { StreamDelta } from "../types.ts";
+import {
+  decodeStringBody,
+  jsonNumberEnd,
+  numberEnd,
+  plainStringEnd,
+  plainStringEndLong,
+  stringEnd,
+} from "./json_text.ts";
 
 /** What a hole's value is for. */
 export type HoleUse =
@@ -181,7 +189,7 @@ export class EventTemplates {
       if (code === DELTA_STRING) {
         const value = found >= 0
           ? data.slice(at, end)
-          : decodeString(data.slice(at - 1, end + 1));
+          : decodeStringBody(data, at, end);
         // An empty string, or one that is not a single valid JSON
         // string, takes the usual way.
         if (value === undefined || value === "") return undefined;
@@ -190,7 +198,7 @@ export class EventTemplates {
         if (known === undefined) values[group] = value;
         else if (known !== value) return undefined;
       } else if (
-        found < 0 && decodeString(data.slice(at - 1, end + 1)) === undefined
+        found < 0 && decodeStringBody(data, at, end) === undefined
       ) return undefined;
       at = end;
     }
@@ -311,7 +319,7 @@ function cut(
     let group = -1;
     let text = data.slice(start, end);
     if (use === "delta") {
-      const decoded = decodeString(data.slice(value.start, value.end));
+      const decoded = decodeStringBody(data, value.start + 1, value.end - 1);
       if (decoded === undefined) return undefined;
       // An empty string stays literal text: the usual way reads it as none.
       if (decoded === "") continue;
@@ -489,7 +497,7 @@ function scanValues(text: string): EventValue[] | undefined {
       const end = stringEnd(text, i + 1);
       if (end === -1) return undefined;
       if (expectKey) {
-        const key = decodeString(text.slice(i, end + 1));
+        const key = decodeStringBody(text, i + 1, end);
         if (key === undefined) return undefined;
         stack[stack.length - 1].key = key;
       } else {
@@ -505,92 +513,4 @@ function scanValues(text: string): EventValue[] | undefined {
     else return undefined;
   }
   return out;
-}
-
-/** @returns Where the string whose body starts at `from` closes (its quote), or -1. */
-function stringEnd(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) return i;
-    if (c === 0x5c) i++;
-  }
-  return -1;
-}
-
-/** @returns Where the number that starts at `from` ends. */
-function numberEnd(text: string, from: number): number {
-  let i = from;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // - + . 0-9 e E
-    if (
-      !(c === 0x2d || c === 0x2b || c === 0x2e || (c >= 0x30 && c <= 0x39) ||
-        c === 0x65 || c === 0x45)
-    ) break;
-  }
-  return i;
-}
-
-/**
- * @returns Where the JSON number that starts at `from` ends, or -1 when no
- * number by JSON's grammar starts there (`-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`).
- */
-function jsonNumberEnd(text: string, from: number): number {
-  let i = from;
-  let c = text.charCodeAt(i);
-  if (c === 0x2d) c = text.charCodeAt(++i); // -
-  if (c === 0x30) c = text.charCodeAt(++i); // a leading 0 stands alone
-  else if (c >= 0x31 && c <= 0x39) {
-    do c = text.charCodeAt(++i); while (c >= 0x30 && c <= 0x39);
-  } else return -1;
-  if (c === 0x2e) { // .
-    c = text.charCodeAt(++i);
-    if (!(c >= 0x30 && c <= 0x39)) return -1;
-    do c = text.charCodeAt(++i); while (c >= 0x30 && c <= 0x39);
-  }
-  if (c === 0x65 || c === 0x45) { // e E
-    c = text.charCodeAt(++i);
-    if (c === 0x2b || c === 0x2d) c = text.charCodeAt(++i);
-    if (!(c >= 0x30 && c <= 0x39)) return -1;
-    do c = text.charCodeAt(++i); while (c >= 0x30 && c <= 0x39);
-  }
-  // What follows must not continue the number (`01`, `1.`, `1e`, `1x`…
-  // are caught here or by the literal after the hole).
-  return i;
-}
-
-/**
- * @returns Where the string whose body starts at `from` closes, when nothing
- * in it needs decoding; -1 when it has an escape or a control character, or
- * does not close.
- */
-function plainStringEnd(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) return i;
-    if (c < 0x20 || c === 0x5c) return -1;
-  }
-  return -1;
-}
-
-/** Characters a JSON string holds as they are, from `lastIndex` on. */
-// deno-lint-ignore no-control-regex -- JSON forbids U+0000–U+001F raw in a string: they end the plain run.
-const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
-
-/** {@link plainStringEnd}, the same answer, for longer strings. */
-function plainStringEndLong(text: string, from: number): number {
-  PLAIN_RUN.lastIndex = from;
-  PLAIN_RUN.test(text);
-  const end = PLAIN_RUN.lastIndex;
-  return text.charCodeAt(end) === 0x22 ? end : -1;
-}
-
-/** @returns The string a quoted JSON string stands for, or `undefined`. */
-function decodeString(quoted: string): string | undefined {
-  try {
-    const value: unknown = JSON.parse(quoted);
-    return typeof value === "string" ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,8 @@
 /**
  * The client's own measurements of a request: time to first token and
- * generation speed, from the server's token count when it gives one.
+ * generation speed, from the server's token count when it gives one (its
+ * usage; llama.cpp's `timings.predicted_n` when a stream has timings but no
+ * usage), estimated otherwise.
  *
  * @module
  */
@@ -24,7 +26,8 @@ export function computeStats(
   clock: RequestClock,
   completion: ChatCompletion,
 ): CompletionStats {
-  const reported = completion.usage?.completion_tokens;
+  const reported = completion.usage?.completion_tokens ??
+    predictedTokens(completion.timings);
   const completionTokens = reported ?? estimateCompletionTokens(completion);
   const totalMs = Math.max(0, clock.endedAt - clock.startedAt);
   const stats: CompletionStats = {
@@ -45,6 +48,17 @@ export function computeStats(
   }
   if (stats.tokensPerSecond < 0) stats.tokensPerSecond = 0;
   return stats;
+}
+
+/**
+ * llama.cpp's count of the tokens it generated (`predicted_n`, the number its
+ * usage reports as `completion_tokens`), when the timings hold one.
+ */
+function predictedTokens(
+  timings: Record<string, number> | undefined,
+): number | undefined {
+  const n = timings?.predicted_n;
+  return Number.isSafeInteger(n) && n! >= 0 ? n : undefined;
 }
 
 function estimateCompletionTokens(completion: ChatCompletion): number {
