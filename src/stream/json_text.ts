@@ -121,7 +121,7 @@ function hexDigit(c: number): number {
  * @param end Where its closing quote is.
  * @returns The string that body stands for, as `JSON.parse` reads it, or
  * `undefined` when it is not a JSON string's body (a raw control
- * character, an escape JSON does not have).
+ * character or quote, an escape JSON does not have or one cut by `end`).
  */
 export function decodeStringBody(
   text: string,

@@ -1,8 +1,8 @@
 /**
  * The client's own measurements of a request: time to first token and
  * generation speed, from the server's token count when it gives one (its
- * usage; llama.cpp's `timings.predicted_n` when a stream has timings but no
- * usage), estimated otherwise.
+ * usage; llama.cpp's `timings.predicted_n` when an answer, streamed or whole,
+ * has timings but no usage), estimated otherwise.
  *
  * @module
  */
