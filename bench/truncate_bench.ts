@@ -132,7 +132,7 @@ for (const [name, tokenizer] of Object.entries(tokenizers)) {
       group: `client fitting ${name}`,
       baseline: n === 100,
       fn: () => {
-        assertValidHistory(messages);
+        assertValidHistory(messages, false);
         fit(messages, fresh(tokenizer));
       },
     });
@@ -140,8 +140,9 @@ for (const [name, tokenizer] of Object.entries(tokenizers)) {
 }
 
 // A list never seen before (a new array each call): its roles are all read
-// once (src/context/history_scan.ts), and for a request every message is
-// checked whole; the copy itself is part of the time.
+// once (src/context/history_scan.ts); a request, like truncateMessages,
+// checks whole the messages the fitting reads; the copy itself is part of
+// the time.
 for (const n of sizes) {
   const messages = histories.get(n)!;
   Deno.bench({
@@ -161,7 +162,7 @@ for (const n of sizes) {
     baseline: n === 100,
     fn: () => {
       const list = [...messages];
-      assertValidHistory(list);
+      assertValidHistory(list, false);
       fit(list, estimatingTokenizer);
     },
   });
@@ -222,7 +223,7 @@ for (const [name, tokenizer] of Object.entries(tokenizers)) {
         const history: ChatMessage[] = [];
         for (const size of turns.sizes) {
           history.push(...turns.all.slice(history.length, size));
-          assertValidHistory(history);
+          assertValidHistory(history, false);
           fit(history, remembered ? kept : fresh(tokenizer), 32_768);
         }
       },

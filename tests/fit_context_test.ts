@@ -4,9 +4,10 @@ import {
   ContextSizeError,
   countMessageTokens,
   GptOssClient,
+  InvalidMessageError,
 } from "../mod.ts";
 import { startMockServer } from "../testing/mod.ts";
-import { recordingLogger } from "./_helpers.ts";
+import { recordingLogger, seededRandom } from "./_helpers.ts";
 import { fitToContext } from "../src/context/fit.ts";
 
 const tokenizer = { count: (text: string) => text.length };
@@ -288,4 +289,156 @@ Deno.test("a 200-turn tool-calling agent replayed turn by turn: each request cou
     const closesRound = turn % 20 === 19;
     assert.ok(n <= (closesRound ? 2 * 20 + 6 : 6), `turn ${turn}: ${n}`);
   });
+});
+
+/**
+ * A history of random turns (questions, answers, tool calls with their
+ * results), each message's text a random length, with one message replaced
+ * at `at` by `replace(message)` (the same role and tool calls).
+ */
+function randomHistory(
+  seed: number,
+  at = -1,
+  replace = (m: ChatMessage): ChatMessage => m,
+): ChatMessage[] {
+  const random = seededRandom(seed);
+  const text = (tag: string) => `${tag} `.padEnd(20 + random() * 200, "~");
+  const messages: ChatMessage[] = [{ role: "system", content: "Be terse." }];
+  for (let turn = 0; messages.length < 80; turn++) {
+    messages.push({ role: "user", content: text(`q${turn}`) });
+    if (random() < 0.4) {
+      const id = `call_${turn}`;
+      messages.push({
+        role: "assistant",
+        content: null,
+        tool_calls: [{
+          id,
+          type: "function",
+          function: { name: "look", arguments: `{"n":${turn}}` },
+        }],
+      });
+      messages.push({ role: "tool", tool_call_id: id, content: text("r") });
+    }
+    messages.push({ role: "assistant", content: text(`a${turn}`) });
+  }
+  if (at >= 0) messages[at] = replace(messages[at]);
+  return messages;
+}
+
+Deno.test("the client checks whole every message it sends, and an older one it drops unread for a role only", async () => {
+  await using server = await startMockServer();
+  const call = (tokenizer: { count(text: string): number }) =>
+    new GptOssClient({
+      baseUrl: server.url,
+      model: "m",
+      maxContextSize: 1500,
+      maxTokens: 200,
+      tokenizer,
+    });
+  let rejected = 0, accepted = 0;
+  for (let seed = 1; seed <= 4; seed++) {
+    for (let at = 1; at < 80; at++) {
+      // The reference: the same history with a well-formed stand-in at
+      // `at` (its text, or a call's arguments, marked); up to that message
+      // the fitting reads both alike, so the malformed one is read (and
+      // must be refused) exactly when the stand-in is counted.
+      let read = false;
+      const standIn = randomHistory(seed, at, (m) =>
+        m.tool_calls
+          ? {
+            ...m,
+            tool_calls: [{
+              ...m.tool_calls[0],
+              function: { name: "look", arguments: '"STAND-IN"' },
+            }],
+          }
+          : { ...m, content: "STAND-IN" });
+      const reference = await call({
+        count: (text) => (read ||= text.includes("STAND-IN"), text.length),
+      }).generateResponse(standIn);
+      const malformed = randomHistory(seed, at, (m) => ({
+        ...m,
+        content: 42,
+      } as unknown as ChatMessage));
+      const before = server.requests.length;
+      const client = call({ count: (text) => text.length });
+      const streamed = at % 2 === 0;
+      const answer = streamed
+        ? Promise.resolve().then(() => client.streamResponse(malformed))
+          .then((stream) => stream.completion())
+        : client.generateResponse(malformed);
+      const where = `seed ${seed}, message ${at}`;
+      if (read) {
+        rejected++;
+        await assert.rejects(
+          answer,
+          (error: unknown) =>
+            error instanceof InvalidMessageError && error.index === at &&
+            /content must be a string/.test(error.message),
+          where,
+        );
+        assert.equal(server.requests.length, before, where);
+      } else {
+        accepted++;
+        const completion = await answer;
+        assert.ok(
+          completion.truncation!.dropped.includes(malformed[at]),
+          where,
+        );
+        assert.deepEqual(
+          completion.truncation!.dropped.length,
+          reference.truncation!.dropped.length,
+          where,
+        );
+        const sent = server.requests.at(-1)!.body as { messages: unknown[] };
+        assert.ok(!JSON.stringify(sent.messages).includes(":42"), where);
+      }
+    }
+  }
+  // Both sides of the boundary were reached, on every seed's own boundary.
+  assert.ok(rejected > 20 && accepted > 100, `${rejected} and ${accepted}`);
+});
+
+Deno.test('the client checks every message whole when it cannot fit at once: an unknown role anywhere, "auto", contextOverflow "error"', async () => {
+  await using server = await startMockServer();
+  const badContent = randomHistory(7, 2, (m) => ({
+    ...m,
+    content: 42,
+  } as unknown as ChatMessage));
+  const badRole = randomHistory(7, 2, (m) => ({
+    ...m,
+    role: "robot",
+  } as unknown as ChatMessage));
+  const clients = {
+    truncating: { maxContextSize: 1500 },
+    auto: { maxContextSize: "auto" as const },
+    failing: { maxContextSize: 100_000, contextOverflow: "error" as const },
+  };
+  for (const [name, settings] of Object.entries(clients)) {
+    const client = new GptOssClient({
+      baseUrl: server.url,
+      model: "m",
+      maxTokens: 200,
+      tokenizer: { count: (text) => text.length },
+      ...settings,
+    });
+    const cases = name === "truncating" ? [badRole] : [badRole, badContent];
+    for (const messages of cases) {
+      assert.throws(
+        () => client.streamResponse(messages),
+        (error: unknown) =>
+          error instanceof InvalidMessageError &&
+          error.index === 2,
+        name,
+      );
+      await assert.rejects(
+        client.generateResponse(messages),
+        (error: unknown) =>
+          error instanceof InvalidMessageError &&
+          error.index === 2,
+        name,
+      );
+    }
+  }
+  assert.equal(server.requests.length, 0);
 });

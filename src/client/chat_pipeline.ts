@@ -58,14 +58,15 @@ export class ChatPipeline {
     const request = this.#resolve(options);
     const { http, redactor } = this.#callOf(request.transport);
     try {
-      assertValidHistory(messages);
       const startedAt = performance.now();
+      const early = this.#checkAndFit(messages, request);
       const api = wireApi(request.transport.api);
       const { body, fitted } = await this.#prepare(
         messages,
         request,
         api,
         false,
+        early,
       );
       const url = `${this.#config.root}${api.path}`;
       const { body: answer, raw } = await requestJson(
@@ -100,12 +101,8 @@ export class ChatPipeline {
     options: RequestOptions | undefined,
   ): ChatStream {
     const request = this.#resolve(options);
-    assertValidHistory(messages);
+    const early = this.#checkAndFit(messages, request);
     const api = wireApi(request.transport.api);
-    const window = this.#config.maxContextSize;
-    const early = window === "auto"
-      ? undefined
-      : this.#fit(messages, request, window);
     const { http, redactor } = this.#callOf(request.transport);
     const { splitHarmony } = this.#config;
     const url = `${this.#config.root}${api.path}`;
@@ -257,6 +254,27 @@ export class ChatPipeline {
       ...(typeof window === "number" ? { contextWindow: window } : {}),
     });
     return { body, fitted };
+  }
+
+  /**
+   * The caller's messages checked before any request, and fitted at once
+   * when the window is configured. The fitting checks whole each message it
+   * reads, which is every message sent, so a long history costs what its
+   * newest turns do (the older ones' roles are read once per array). With
+   * "auto" the window is known only once the server has told it: every
+   * message is checked whole here.
+   */
+  #checkAndFit(
+    messages: ChatMessage[],
+    request: ResolvedOptions,
+  ): FittedMessages | undefined {
+    const window = this.#config.maxContextSize;
+    if (window === "auto") {
+      assertValidHistory(messages);
+      return undefined;
+    }
+    assertValidHistory(messages, false);
+    return this.#fit(messages, request, window);
   }
 
   /** Earlier turns' reasoning dropped, then the window fitted. */

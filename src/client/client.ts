@@ -226,7 +226,9 @@ export class GptOssClient {
    * @param options Per-call overrides, tools, a response format and a `signal`.
    * @returns The completion; its message has the answer in `content` and the
    * reasoning in `reasoning`, whichever field the server used.
-   * @throws {InvalidMessageError} For a malformed message, before any request.
+   * @throws {InvalidMessageError} For a message without a known role, or a
+   * malformed one among those it would send, before any request (an older
+   * one that the fitting drops unread is not read).
    * @throws {ContextSizeError} When the conversation cannot fit the context window.
    * @throws {GptOssError} A typed error for every other failure.
    *
@@ -262,7 +264,9 @@ export class GptOssClient {
    * @param messages The conversation, in OpenAI's shape.
    * @param options Per-call overrides, tools, a response format and a `signal`.
    * @returns The stream: iterate it for deltas, or await `completion()`.
-   * @throws {InvalidMessageError} For a malformed message.
+   * @throws {InvalidMessageError} For a message without a known role, or a
+   * malformed one among those it would send (every message with
+   * `maxContextSize: "auto"`).
    * @throws {ContextSizeError} When the conversation cannot fit the context window.
    *
    * @example Streaming an answer piece by piece

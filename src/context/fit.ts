@@ -14,6 +14,7 @@ import type { Logger } from "../logger.ts";
 import type { ChatMessage, Truncation } from "../types.ts";
 import { messageTokenCounts } from "./count.ts";
 import { latestUserIndex, prepareHistory, prepareMessage } from "./history.ts";
+import { systemIndexes } from "./history_scan.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 import { truncateToWindow } from "./truncate.ts";
 import { contextWindow } from "./window.ts";
@@ -59,12 +60,14 @@ export interface FittedMessages {
 }
 
 /**
- * @param messages The caller's messages, already checked.
+ * @param messages The caller's messages, their list and roles already
+ * checked; each message sent is checked whole here.
  * @param settings The window, the template and the policy.
  * @returns The messages that fit, and the truncation when some were dropped or shortened.
  * @throws {ConfigError} When `maxTokens` leaves no room for a prompt.
  * @throws {ContextSizeError} Under `"error"` when they do not fit, and under
  * `"truncate"` when what must stay does not fit even shortened.
+ * @throws {InvalidMessageError} For a malformed message that would be sent.
  */
 export function fitToContext(
   messages: readonly ChatMessage[],
@@ -73,6 +76,8 @@ export function fitToContext(
   const { maxContextSize, maxTokens, tokenizer, template, policy } = settings;
   const window = contextWindow(maxContextSize, maxTokens);
   if (policy.contextOverflow === "error") {
+    // Every message is counted and sent: each checked whole first.
+    systemIndexes(messages, true);
     const prepared = prepareHistory(messages, policy.keepReasoning);
     const promptTokens =
       messageTokenCounts(prepared, tokenizer, template).total;

@@ -98,16 +98,20 @@ function edited(messages: readonly ChatMessage[], scan: Scan): boolean {
 }
 
 /**
- * A request's messages checked: a non-empty array of well-formed messages.
- * A list seen before is checked again only from where it grew (see the
- * module's note on edits).
+ * A request's messages checked: a non-empty array of messages, each with a
+ * known role, and, with `whole`, each well-formed. A list seen before is
+ * checked again only from where it grew (see the module's note on edits).
+ * Without `whole`, the fitting checks whole each message it reads, which is
+ * every message sent: the older ones it drops unread cost a role's look.
  *
  * @param messages The caller's messages.
+ * @param whole Check every message whole (content, parts, tool calls).
  * @throws {InvalidMessageError} For anything else.
  */
 export function assertValidHistory(
   messages: unknown,
+  whole = true,
 ): asserts messages is ChatMessage[] {
   assertMessageList(messages);
-  systemIndexes(messages as ChatMessage[], true);
+  systemIndexes(messages as ChatMessage[], whole);
 }
