@@ -190,6 +190,35 @@ Deno.test("llama.cpp's timings on every chunk are read through a template, each 
   }
 });
 
+Deno.test("a template with holes beside the delta's (timings, a timestamp) refuses what is not one valid, non-empty JSON string, as the others do", () => {
+  const templates = started();
+  learnFrom(templates, llama("a", 1, 10.5));
+  const at = (raw: string, n = 7) =>
+    llama("HOLE", n, 70).replace('"HOLE"', `"${raw}"`);
+  assert.deepEqual(templates.match(at('ok \\u00e9 \\"q\\"')), {
+    content: 'ok \u00e9 "q"',
+  });
+  for (
+    const raw of [
+      "", // empty: the usual way drops it
+      'a","content":"b', // a second key inside the "string"
+      "a\\", // the closing quote escaped
+      "bad \\x escape",
+      "raw \n control",
+      "cut \\u00e",
+    ]
+  ) assert.equal(templates.match(at(raw)), undefined, JSON.stringify(raw));
+  // Something after the event, or before it.
+  assert.equal(templates.match(at("a") + " x"), undefined);
+  assert.equal(templates.match("x" + at("a")), undefined);
+  // A timestamp that is not a JSON number, or a number that does not end.
+  assert.equal(
+    templates.match(at("a").replace(/"created":\d+/, '"created":1e')),
+    undefined,
+  );
+  assert.equal(templates.hits, 1);
+});
+
 Deno.test("events that never repeat stop the learning", () => {
   const templates = started();
   let hits = 0;

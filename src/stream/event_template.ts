@@ -14,6 +14,10 @@
  * changed: its delta is built from the values without parsing the rest. The
  * delta's shape comes from a probe: the template filled with marker
  * strings, parsed and read the usual way, shows where each string ends up.
+ * A template with holes beside the delta's strings (a timestamp, timings)
+ * is matched as one regular expression of the same grammar, the literal
+ * text and a string's body or a number in each hole: the engine reads such
+ * an event in one pass, faster than hole by hole.
  * Anything else (another shape, an escape that does not decode, an empty
  * string, two fields equal that were different or the other way round)
  * goes the usual way, so results are the same as parsing every event;
@@ -83,6 +87,14 @@ interface Template {
   groupAt: number[];
   /** Per hole, its key (for a timing: its key in `timings`). */
   keys: string[];
+  /**
+   * For a template with holes other than the delta's strings (a
+   * timestamp, timings): the whole event by JSON's grammar, the literal
+   * text with a string's body or a number in each hole, the delta strings'
+   * raw bodies captured in order. One match of it in the engine reads such
+   * an event faster than hole by hole.
+   */
+  pattern: RegExp | undefined;
   /** Delta strings of different groups: equal values in a later event would change the shape. */
   groups: number;
   /** Builds the delta from the groups' values, as the probe's delta showed it. */
@@ -140,7 +152,10 @@ export class EventTemplates {
   match(data: string): StreamDelta | undefined {
     const templates = this.#templates;
     for (let i = 0; i < templates.length; i++) {
-      const delta = this.#matchOne(templates[i], data);
+      const t = templates[i];
+      const delta = t.pattern === undefined
+        ? this.#matchOne(t, data)
+        : this.#matchPattern(t, t.pattern, data);
       if (delta === undefined) continue;
       this.#hits++;
       // The template that matched is tried first next time.
@@ -148,6 +163,36 @@ export class EventTemplates {
       return delta;
     }
     return undefined;
+  }
+
+  /** {@link EventTemplates.match} for one template with a pattern. */
+  #matchPattern(
+    t: Template,
+    pattern: RegExp,
+    data: string,
+  ): StreamDelta | undefined {
+    const found = pattern.exec(data);
+    if (found === null) return undefined;
+    const { groupAt, codes, groups } = t;
+    const values = this.#values;
+    for (let g = 0; g < groups; g++) values[g] = undefined;
+    // The captures are the delta strings', in the order of their holes.
+    let captured = 1;
+    for (let h = 0; h < codes.length; h++) {
+      if (codes[h] !== DELTA_STRING) continue;
+      const raw = found[captured++];
+      // An empty string takes the usual way (it reads as none).
+      if (raw === "") return undefined;
+      const value = raw.indexOf("\\") === -1
+        ? raw
+        : decodeStringBody(raw, 0, raw.length);
+      if (value === undefined) return undefined;
+      const group = groupAt[h];
+      const known = values[group];
+      if (known === undefined) values[group] = value;
+      else if (known !== value) return undefined;
+    }
+    return this.#built(t, data, groups);
   }
 
   #matchOne(
@@ -206,13 +251,19 @@ export class EventTemplates {
     if (data.length - at !== last.length || data.slice(at) !== last) {
       return undefined;
     }
+    if (timings !== undefined) return {};
+    return this.#built(t, data, groups);
+  }
+
+  /** The delta of an event that matched `t`, its values read. */
+  #built(t: Template, data: string, groups: number): StreamDelta | undefined {
+    const values = this.#values;
     // Strings of different groups must differ still, as in the probe.
     for (let a = 1; a < groups; a++) {
       for (let b = 0; b < a; b++) {
         if (values[a] === values[b]) return undefined;
       }
     }
-    if (timings !== undefined) return {};
     const delta = t.build(values as string[]) as StreamDelta;
     this.record = t.record;
     if (t.timings === undefined) this.timings = undefined;
@@ -359,15 +410,19 @@ function cut(
   const timings = holes.some((h) => h.use === "timing")
     ? record.timings as Record<string, unknown>
     : undefined;
+  const codes = holes.map((h) =>
+    h.kind === "number"
+      ? h.use === "timing" ? TIMING : NUMBER
+      : h.use === "delta"
+      ? DELTA_STRING
+      : OTHER_STRING
+  );
   return {
     literals,
-    codes: holes.map((h) =>
-      h.kind === "number"
-        ? h.use === "timing" ? TIMING : NUMBER
-        : h.use === "delta"
-        ? DELTA_STRING
-        : OTHER_STRING
-    ),
+    codes,
+    pattern: codes.some((code) => code !== DELTA_STRING)
+      ? eventPattern(literals, codes)
+      : undefined,
     groupAt: holes.map((h) => h.group),
     keys: holes.map((h) => h.key),
     groups: groupOf.size,
@@ -375,6 +430,35 @@ function cut(
     record,
     timings,
   };
+}
+
+/** A JSON string's body: plain characters, and the escapes JSON has. */
+const STRING_BODY = String
+  .raw`[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*`;
+/** A number by JSON's grammar. */
+const JSON_NUMBER = String
+  .raw`-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`;
+
+/**
+ * The pattern of a whole event: its literal text, and in each hole a
+ * number or a string's body, the delta strings' captured. A number hole is
+ * always followed by JSON's punctuation or space, so the pattern's number
+ * ends where {@link jsonNumberEnd} ends it.
+ */
+function eventPattern(literals: string[], codes: number[]): RegExp {
+  const literal = (text: string) =>
+    text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+  let source = "^";
+  for (let h = 0; h < codes.length; h++) {
+    const code = codes[h];
+    source += literal(literals[h]) +
+      (code >= NUMBER
+        ? JSON_NUMBER
+        : code === DELTA_STRING
+        ? `(${STRING_BODY})`
+        : STRING_BODY);
+  }
+  return new RegExp(`${source}${literal(literals[codes.length])}$`);
 }
 
 /** An event's values by path, or none when it is not followed. */
