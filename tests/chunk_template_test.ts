@@ -219,6 +219,15 @@ Deno.test("a template with holes beside the delta's (timings, a timestamp) refus
   assert.equal(templates.hits, 1);
 });
 
+Deno.test("an event whose string holds millions of escapes is read as parsing reads it, though the engine's pattern runs out of stack on it", () => {
+  const templates = started();
+  learnFrom(templates, llama("a", 1, 10.5));
+  const text = '"\n'.repeat(5_000_000);
+  const data = llama(text, 7, 70);
+  assert.deepEqual(templates.match(data), { content: text });
+  assert.deepEqual(templates.timings?.(), JSON.parse(data).timings);
+});
+
 Deno.test("events that never repeat stop the learning", () => {
   const templates = started();
   let hits = 0;

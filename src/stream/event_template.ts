@@ -171,7 +171,14 @@ export class EventTemplates {
     pattern: RegExp,
     data: string,
   ): StreamDelta | undefined {
-    const found = pattern.exec(data);
+    let found: RegExpExecArray | null;
+    try {
+      found = pattern.exec(data);
+    } catch {
+      // A string of a million escapes or more outgrows the engine's
+      // backtracking stack (a RangeError): it is read hole by hole.
+      return this.#matchOne(t, data);
+    }
     if (found === null) return undefined;
     const { groupAt, codes, groups } = t;
     const values = this.#values;
