@@ -3,7 +3,8 @@
  * prints `{ ms, peakRssMb }` as JSON, after checking that it found every
  * character of content, reasoning and tool-call arguments. With `ttft`, it
  * makes 200 sequential requests of a one-event stream and prints the median
- * time to first delta.
+ * time to first delta (`floor`: raw fetch to its first text; `timer`: the
+ * same with one timer set and cleared around each request).
  *
  * ```sh
  * deno run --allow-net=127.0.0.1 --allow-read --allow-env bench/streaming/contender.ts plain http://127.0.0.1:PORT/vllm-both/bulk vllm-both 1200,500,0
@@ -143,8 +144,10 @@ const contenders: Record<string, Reader> = {
   },
 };
 
+function ignore(): void {}
+
 const read = contenders[which];
-if (!read) throw new Error(`unknown contender ${which}`);
+if (!read && mode !== "ttft") throw new Error(`unknown contender ${which}`);
 
 if (mode === "ttft") {
   // Time to the first delta (the floor: to the first decoded text).
@@ -156,12 +159,16 @@ if (mode === "ttft") {
   });
   for (let i = 0; i < 200; i++) {
     const started = performance.now();
-    if (which === "floor") {
+    if (which === "floor" || which === "timer") {
+      // "timer": raw fetch with one timer set and cleared around it, as any
+      // client that times a request out needs one.
+      const timer = which === "timer" ? setTimeout(ignore, 60_000) : undefined;
       const response = await post();
       const reader = response.body!.pipeThrough(new TextDecoderStream())
         .getReader();
       await reader.read();
       times.push(performance.now() - started);
+      clearTimeout(timer);
       await reader.cancel();
     } else {
       const stream = client.streamResponse(ask);
@@ -180,7 +187,7 @@ if (mode === "ttft") {
     5,
   );
   const started = performance.now();
-  const got = await read();
+  const got = await read!();
   const ms = performance.now() - started;
   clearInterval(sampler);
   peak = Math.max(peak, Deno.memoryUsage().rss);
