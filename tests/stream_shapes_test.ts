@@ -103,6 +103,14 @@ Deno.test("the fast path reads nearly every event of every shape, and everything
       decoder.templateHits >= 0.97 * stream.events.length,
       `${shape}: ${decoder.templateHits} of ${stream.events.length} events`,
     );
+    // Read where they sit (one chunk: every event's framing in it), but
+    // llama.cpp's: its timings are read from an event's own text.
+    const inPlace = shape === "llamacpp" ? 0 : 0.97 * stream.events.length;
+    assert.ok(
+      decoder.templateHitsInPlace >= inPlace &&
+        (shape !== "llamacpp" || decoder.templateHitsInPlace === 0),
+      `${shape}: ${decoder.templateHitsInPlace} in place`,
+    );
   }
 });
 
@@ -136,4 +144,77 @@ Deno.test("Ollama's native lines decode the same with and without the fast path,
   assert.ok(decoder.done);
   assert.equal(found, stream.content + stream.reasoning);
   assert.ok(decoder.templateHits >= 0.97 * stream.events.length);
+  assert.ok(decoder.templateHitsInPlace >= 0.97 * stream.events.length);
+});
+
+/** What may sit between two events of an SSE stream, and what each tests of the fast path's framing. */
+const SSE_BETWEEN = [
+  "event: error\n", // a typed event: read the usual way (an error here)
+  "event: message\n",
+  "data: pending\n", // a data line that the next event's joins
+  "data:\n",
+  "id: 7\n",
+  ": a comment\n",
+  "retry: 5\n",
+  "\n", // a blank line: nothing to dispatch
+  "data:  ", // two spaces before the next event's value: a value with a space
+  "data: [DONE]\n\n", // the end: what follows is not read
+];
+
+/** The same for Ollama's lines. */
+const NDJSON_BETWEEN = [
+  "\n", // a blank line
+  "\r", // a CR before the next line's end... or inside the line
+  "  ",
+  '{"model":"m","created_at":"t","message":{"role":"assistant","content":"x"},"done":true}\n', // the end
+  '{"error":"boom"}\n',
+];
+
+Deno.test("events read where they sit keep the stream's framing: event types, pending data, the end, a length limit (2,000 cases)", () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom<Shape>(...SHAPES),
+      fc.array(piece, { minLength: 1, maxLength: 6 }),
+      fc.integer({ min: 10, max: 60 }),
+      fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 }),
+      fc.option(fc.tuple(fc.nat(), fc.integer({ min: -3, max: 3 }))),
+      fc.boolean(),
+      cuts,
+      (shape, pieces, n, inserts, limit, spaceless, at) => {
+        const shaped = shapedStream(shape, n, n, pieces).events;
+        // `data:` with no space before the value reads the same.
+        const events = spaceless
+          ? shaped.map((e) => e.replace(/^data: /gm, "data:"))
+          : shaped;
+        const ndjson = isNdjson(shape);
+        const between = ndjson ? NDJSON_BETWEEN : SSE_BETWEEN;
+        const parts = [...events];
+        for (const [where, what] of inserts) {
+          parts.splice(
+            1 + where % parts.length,
+            0,
+            between[what % between.length],
+          );
+        }
+        // A limit near one event's length: the events around it fall on
+        // either side of it.
+        const maxEventLength = limit === null ? undefined : Math.max(
+          1,
+          events[limit[0] % events.length].length - 8 + limit[1],
+        );
+        const bytes = encoder.encode(parts.join(""));
+        for (const split of [[bytes], splitAt(bytes, at)]) {
+          const decode = (templates: boolean) =>
+            decoderOutcome(
+              ndjson
+                ? new OllamaLineDecoder({ templates, maxEventLength })
+                : new ChatEventDecoder({ templates, maxEventLength }),
+              split,
+            );
+          assert.equal(decode(true), decode(false));
+        }
+      },
+    ),
+    { numRuns: 2000, seed: 1619 },
+  );
 });

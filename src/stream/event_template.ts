@@ -17,7 +17,12 @@
  * A template with holes beside the delta's strings (a timestamp, timings)
  * is matched as one regular expression of the same grammar, the literal
  * text and a string's body or a number in each hole: the engine reads such
- * an event in one pass, faster than hole by hole.
+ * an event in one pass, faster than hole by hole. With the wire API's
+ * framing (SSE's `data:` line and blank line, NDJSON's line end), every
+ * template also matches an event where it sits in the stream's text
+ * ({@link EventTemplates.matchAt}, called by the SSE and NDJSON parsers at
+ * each line start), so that the parser need not find its end and cut it
+ * out first.
  * Anything else (another shape, an escape that does not decode, an empty
  * string, two fields equal that were different or the other way round)
  * goes the usual way, so results are the same as parsing every event;
@@ -61,6 +66,13 @@ export interface TemplatePolicy {
   use(value: EventValue): HoleUse | undefined;
   /** An event's delta, read the usual way (for the probe), or `undefined`. */
   delta(event: unknown): StreamDelta | undefined;
+  /**
+   * How an event sits in the stream's text, as regular expression sources
+   * (SSE: `data: ?` before, `\n\n` after; NDJSON: nothing before, `\r?\n`
+   * after), so that {@link EventTemplates.matchAt} reads an event where it
+   * sits, framing included, without cutting it out first.
+   */
+  framing?: { before: string; after: string };
 }
 
 interface Hole {
@@ -95,6 +107,12 @@ interface Template {
    * an event faster than hole by hole.
    */
   pattern: RegExp | undefined;
+  /**
+   * With the policy's framing, the same pattern framed as the event sits in
+   * the stream (sticky: it matches at `lastIndex`); not for a template with
+   * timings, whose values are read from the event's own text later.
+   */
+  framed: RegExp | undefined;
   /** Delta strings of different groups: equal values in a later event would change the shape. */
   groups: number;
   /** Builds the delta from the groups' values, as the probe's delta showed it. */
@@ -120,6 +138,7 @@ export class EventTemplates {
   readonly #templates: Template[] = [];
   #learns = 0;
   #hits = 0;
+  #hitsInPlace = 0;
   #candidates = 0;
   /** The text of the last event learned from (or offered first). */
   #previous: string | undefined;
@@ -131,9 +150,17 @@ export class EventTemplates {
     this.#policy = policy;
   }
 
+  /** After a {@link EventTemplates.matchAt} that read an event: where the text after it begins. */
+  nextAt = 0;
+
   /** Events read through a template so far. */
   get hits(): number {
     return this.#hits;
+  }
+
+  /** Of those, the events read where they sit ({@link EventTemplates.matchAt}). */
+  get hitsInPlace(): number {
+    return this.#hitsInPlace;
   }
 
   /** The parsed event behind the last match (its id, model). */
@@ -153,9 +180,21 @@ export class EventTemplates {
     const templates = this.#templates;
     for (let i = 0; i < templates.length; i++) {
       const t = templates[i];
-      const delta = t.pattern === undefined
-        ? this.#matchOne(t, data)
-        : this.#matchPattern(t, t.pattern, data);
+      const pattern = t.pattern;
+      let delta: StreamDelta | undefined;
+      if (pattern === undefined) delta = this.#matchOne(t, data);
+      else {
+        let found: RegExpExecArray | null;
+        try {
+          found = pattern.exec(data);
+        } catch {
+          // A string of a million escapes or more outgrows the engine's
+          // backtracking stack (a RangeError): it is read hole by hole.
+          found = null;
+          delta = this.#matchOne(t, data);
+        }
+        if (found !== null) delta = this.#matchFound(t, found, data);
+      }
       if (delta === undefined) continue;
       this.#hits++;
       // The template that matched is tried first next time.
@@ -165,21 +204,49 @@ export class EventTemplates {
     return undefined;
   }
 
-  /** {@link EventTemplates.match} for one template with a pattern. */
-  #matchPattern(
+  /**
+   * {@link EventTemplates.match} for an event where it sits in the stream's
+   * text, framing included (the policy's `framing`): the event is not cut
+   * out first. What does not match here, or is longer than `limit`
+   * characters, the caller reads the usual way (cut out, then `match`).
+   *
+   * @param text The stream's text.
+   * @param from Where the event's framing begins.
+   * @param limit The most characters the framed event may take.
+   * @returns Its delta, with {@link EventTemplates.nextAt} set to where the
+   * text after it begins; or `undefined`.
+   */
+  matchAt(text: string, from: number, limit: number): StreamDelta | undefined {
+    const templates = this.#templates;
+    for (let i = 0; i < templates.length; i++) {
+      const t = templates[i];
+      const framed = t.framed;
+      if (framed === undefined) continue;
+      framed.lastIndex = from;
+      let found: RegExpExecArray | null;
+      try {
+        found = framed.exec(text);
+      } catch {
+        return undefined; // too many escapes: `match` reads it hole by hole
+      }
+      if (found === null || framed.lastIndex - from > limit) continue;
+      const delta = this.#matchFound(t, found, text);
+      if (delta === undefined) continue;
+      this.nextAt = framed.lastIndex;
+      this.#hits++;
+      this.#hitsInPlace++;
+      if (i > 0) templates.unshift(templates.splice(i, 1)[0]);
+      return delta;
+    }
+    return undefined;
+  }
+
+  /** The delta of an event that a template's pattern matched, its strings decoded and compared. */
+  #matchFound(
     t: Template,
-    pattern: RegExp,
+    found: RegExpExecArray,
     data: string,
   ): StreamDelta | undefined {
-    let found: RegExpExecArray | null;
-    try {
-      found = pattern.exec(data);
-    } catch {
-      // A string of a million escapes or more outgrows the engine's
-      // backtracking stack (a RangeError): it is read hole by hole.
-      return this.#matchOne(t, data);
-    }
-    if (found === null) return undefined;
     const { groupAt, codes, groups } = t;
     const values = this.#values;
     for (let g = 0; g < groups; g++) values[g] = undefined;
@@ -424,11 +491,16 @@ function cut(
       ? DELTA_STRING
       : OTHER_STRING
   );
+  const event = eventPattern(literals, codes);
+  const { framing } = policy;
   return {
     literals,
     codes,
     pattern: codes.some((code) => code !== DELTA_STRING)
-      ? eventPattern(literals, codes)
+      ? new RegExp(`^${event}$`)
+      : undefined,
+    framed: framing && timings === undefined
+      ? new RegExp(`${framing.before}${event}${framing.after}`, "y")
       : undefined,
     groupAt: holes.map((h) => h.group),
     keys: holes.map((h) => h.key),
@@ -447,15 +519,15 @@ const JSON_NUMBER = String
   .raw`-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`;
 
 /**
- * The pattern of a whole event: its literal text, and in each hole a
- * number or a string's body, the delta strings' captured. A number hole is
+ * The source of a whole event's pattern: its literal text, and in each
+ * hole a number or a string's body, the delta strings' captured. A number hole is
  * always followed by JSON's punctuation or space, so the pattern's number
  * ends where {@link jsonNumberEnd} ends it.
  */
-function eventPattern(literals: string[], codes: number[]): RegExp {
+function eventPattern(literals: string[], codes: number[]): string {
   const literal = (text: string) =>
     text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
-  let source = "^";
+  let source = "";
   for (let h = 0; h < codes.length; h++) {
     const code = codes[h];
     source += literal(literals[h]) +
@@ -465,7 +537,7 @@ function eventPattern(literals: string[], codes: number[]): RegExp {
         ? `(${STRING_BODY})`
         : STRING_BODY);
   }
-  return new RegExp(`${source}${literal(literals[codes.length])}$`);
+  return source + literal(literals[codes.length]);
 }
 
 /** An event's values by path, or none when it is not followed. */

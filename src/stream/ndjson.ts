@@ -9,31 +9,63 @@
 
 import { InvalidResponseError } from "../errors/mod.ts";
 
+/**
+ * Reads a whole line where it starts in the text, its line end included,
+ * without it being cut out (a template's pattern, src/stream/event_template.ts).
+ *
+ * @param text The text.
+ * @param from Where the line starts.
+ * @param limit The most characters the line and its end may take.
+ * @returns Where the next line starts when it read the line; -1 when the
+ * line is to be cut out and handed to `onLine` as usual.
+ */
+export type LineReader = (text: string, from: number, limit: number) => number;
+
 /** Splits a stream of text into its lines. */
 export class NdjsonParser {
   readonly #onLine: (line: string) => void;
   readonly #maxLineLength: number;
+  readonly #readAt: LineReader | undefined;
   #line = "";
 
   /**
    * @param onLine Called with each non-blank line, without its line end.
    * @param maxLineLength The longest line kept in memory, in characters; a
    * longer one throws {@link InvalidResponseError}.
+   * @param readAt Tried first on each line that starts within a chunk.
    */
-  constructor(onLine: (line: string) => void, maxLineLength = Infinity) {
+  constructor(
+    onLine: (line: string) => void,
+    maxLineLength = Infinity,
+    readAt?: LineReader,
+  ) {
     this.#onLine = onLine;
     this.#maxLineLength = maxLineLength;
+    this.#readAt = readAt;
   }
 
   /** @param chunk Decoded text, split anywhere. */
   feed(chunk: string): void {
+    const readAt = this.#readAt;
+    // A line end is one or two characters: the limit is on the line alone.
+    const limit = this.#maxLineLength + 1;
     let start = 0;
-    let end = chunk.indexOf("\n");
+    if (readAt !== undefined && this.#line === "") {
+      for (let next; (next = readAt(chunk, start, limit)) !== -1;) {
+        start = next;
+      }
+    }
+    let end = chunk.indexOf("\n", start);
     while (end !== -1) {
       const line = this.#line + chunk.slice(start, end);
       this.#line = "";
       this.#take(line);
       start = end + 1;
+      if (readAt !== undefined) {
+        for (let next; (next = readAt(chunk, start, limit)) !== -1;) {
+          start = next;
+        }
+      }
       end = chunk.indexOf("\n", start);
     }
     if (start < chunk.length) {

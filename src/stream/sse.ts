@@ -13,6 +13,7 @@
  */
 
 import { InvalidResponseError } from "../errors/mod.ts";
+import type { LineReader } from "./ndjson.ts";
 
 const LF = 10;
 const CR = 13;
@@ -35,6 +36,7 @@ export class SseParser {
   #started = false;
   #afterCR = false; // the previous chunk ended with CR: a leading LF completes a CRLF
   readonly #maxEventLength: number;
+  readonly #readAt: LineReader | undefined;
 
   /**
    * Creates a parser.
@@ -46,15 +48,20 @@ export class SseParser {
    * @param maxEventLength The longest event (or line) kept in memory, in
    * characters; a longer one throws {@link InvalidResponseError} instead of
    * growing without end. Default: no limit.
+   * @param readAt Tried first where a one-line event may start (`data: …`
+   * and its blank line, in a chunk without CR, no field pending): it reads
+   * the whole event where it sits, or returns -1 to let the parser read it.
    */
   constructor(
     onEvent: (data: string, event: string, id: string) => void,
     onOtherField?: (field: string, value: string) => void,
     maxEventLength = Infinity,
+    readAt?: LineReader,
   ) {
     this.#onEvent = onEvent;
     this.#onOtherField = onOtherField;
     this.#maxEventLength = maxEventLength;
+    this.#readAt = readAt;
   }
 
   /**
@@ -123,6 +130,10 @@ export class SseParser {
       start = end + 1;
       end = chunk.indexOf("\n", start);
     }
+    if (end !== -1 && this.#readAt !== undefined) {
+      const next = this.#readEvents(chunk, start);
+      if (next !== start) end = chunk.indexOf("\n", start = next);
+    }
     while (end !== -1) {
       if (end === start) this.#processLine("");
       else if (chunk.startsWith("data:", start)) {
@@ -137,18 +148,37 @@ export class SseParser {
           this.#event = "";
           this.#onEvent(value, event, this.#id);
           start = end + 2;
+          if (this.#readAt !== undefined) {
+            start = this.#readEvents(chunk, start);
+          }
           end = chunk.indexOf("\n", start);
           continue;
         }
         this.#addData(value);
       } else this.#processLine(chunk.slice(start, end));
       start = end + 1;
+      if (this.#readAt !== undefined) start = this.#readEvents(chunk, start);
       end = chunk.indexOf("\n", start);
     }
     if (start < chunk.length) {
       this.#line += start === 0 ? chunk : chunk.slice(start);
       this.#checkSize();
     }
+  }
+
+  /**
+   * One-line events read where they sit, from `start`, while the reader
+   * takes them and nothing is pending (no data line, no event type).
+   *
+   * @returns Where the text it did not read begins.
+   */
+  #readEvents(chunk: string, start: number): number {
+    if (this.#hasData || this.#event !== "") return start;
+    const readAt = this.#readAt!;
+    // "data:", a space, the value, and the two LFs: the limit is on the value.
+    const limit = this.#maxEventLength + 7;
+    for (let next; (next = readAt(chunk, start, limit)) !== -1;) start = next;
+    return start;
   }
 
   /**

@@ -29,6 +29,8 @@ const CHUNK_POLICY: TemplatePolicy = {
     return undefined;
   },
   delta: deltaFromChunk,
+  // A one-line event, `data:` and one optional space, then its blank line.
+  framing: { before: "data: ?", after: String.raw`\n\n` },
 };
 
 /** Templates of a chat completion stream's chunks. */

@@ -41,19 +41,36 @@ export class ChatEventDecoder extends DecoderBase {
   /** @param options Whether to split raw harmony in `content`, and the longest event. */
   constructor(options: EventDecoderOptions = {}) {
     super();
+    if (options.templates !== false) this.#templates = new ChunkTemplates();
     this.#parser = new SseParser(
       (data, event) => this.#onEvent(data, event),
       (field, value) => this.#onOtherField(field, value),
       options.maxEventLength,
+      this.#templates &&
+        ((text, from, limit) => this.#readAt(text, from, limit)),
     );
     this.#splitHarmony = options.splitHarmony !== false;
     if (this.#splitHarmony) this.#harmony = new HarmonyDeltaSplitter();
-    if (options.templates !== false) this.#templates = new ChunkTemplates();
+  }
+
+  /** A one-line event read through a template where it sits in the text (see SseParser). */
+  #readAt(text: string, from: number, limit: number): number {
+    if (this.finished) return -1;
+    const templates = this.#templates!;
+    const delta = templates.matchAt(text, from, limit);
+    if (delta === undefined) return -1;
+    this.#take(delta, templates.record);
+    return templates.nextAt;
   }
 
   /** Events read through a template, without parsing (for tests and benchmarks). */
   get templateHits(): number {
     return this.#templates?.hits ?? 0;
+  }
+
+  /** Of those, the events read where they sit in the text, not cut out first. */
+  get templateHitsInPlace(): number {
+    return this.#templates?.hitsInPlace ?? 0;
   }
 
   /** Reads SSE events; `data: [DONE]` ends the stream. */

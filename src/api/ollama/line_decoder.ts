@@ -32,19 +32,36 @@ export class OllamaLineDecoder extends DecoderBase {
    */
   constructor(options: Partial<DecoderOptions> & { templates?: boolean } = {}) {
     super();
+    if (options.templates !== false) this.#templates = new LineTemplates();
     this.#parser = new NdjsonParser(
       (line) => this.#onLine(line),
       options.maxEventLength,
+      this.#templates &&
+        ((text, from, limit) => this.#readAt(text, from, limit)),
     );
     if (options.splitHarmony !== false) {
       this.#harmony = new HarmonyDeltaSplitter();
     }
-    if (options.templates !== false) this.#templates = new LineTemplates();
+  }
+
+  /** A line read through a template where it sits in the text (see NdjsonParser). */
+  #readAt(text: string, from: number, limit: number): number {
+    if (this.finished) return -1;
+    const templates = this.#templates!;
+    const delta = templates.matchAt(text, from, limit);
+    if (delta === undefined) return -1;
+    this.#take(delta, false);
+    return templates.nextAt;
   }
 
   /** Lines read through a template, without parsing (for tests and benchmarks). */
   get templateHits(): number {
     return this.#templates?.hits ?? 0;
+  }
+
+  /** Of those, the events read where they sit in the text, not cut out first. */
+  get templateHitsInPlace(): number {
+    return this.#templates?.hitsInPlace ?? 0;
   }
 
   /** Reads lines; the object with `done: true` ends the stream. */

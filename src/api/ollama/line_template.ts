@@ -24,6 +24,8 @@ const LINE_POLICY: TemplatePolicy = {
       ? "delta"
       : undefined;
   },
+  // A line ends in LF, a CR before it dropped (stream/ndjson.ts).
+  framing: { before: "", after: String.raw`\r?\n` },
   // Only lines without tool calls are learned from, so no state is read.
   delta: (line) =>
     line !== null && typeof line === "object"
