@@ -103,12 +103,9 @@ Deno.test("the fast path reads nearly every event of every shape, and everything
       decoder.templateHits >= 0.97 * stream.events.length,
       `${shape}: ${decoder.templateHits} of ${stream.events.length} events`,
     );
-    // Read where they sit (one chunk: every event's framing in it), but
-    // llama.cpp's: its timings are read from an event's own text.
-    const inPlace = shape === "llamacpp" ? 0 : 0.97 * stream.events.length;
+    // Read where they sit (one chunk: every event's framing in it).
     assert.ok(
-      decoder.templateHitsInPlace >= inPlace &&
-        (shape !== "llamacpp" || decoder.templateHitsInPlace === 0),
+      decoder.templateHitsInPlace >= 0.97 * stream.events.length,
       `${shape}: ${decoder.templateHitsInPlace} in place`,
     );
   }

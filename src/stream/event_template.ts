@@ -109,8 +109,9 @@ interface Template {
   pattern: RegExp | undefined;
   /**
    * With the policy's framing, the same pattern framed as the event sits in
-   * the stream (sticky: it matches at `lastIndex`); not for a template with
-   * timings, whose values are read from the event's own text later.
+   * the stream (sticky: it matches at `lastIndex`); for a template with
+   * timings, the event's own text is captured first (its timings are read
+   * from it later).
    */
   framed: RegExp | undefined;
   /** Delta strings of different groups: equal values in a later event would change the shape. */
@@ -193,7 +194,7 @@ export class EventTemplates {
           found = null;
           delta = this.#matchOne(t, data);
         }
-        if (found !== null) delta = this.#matchFound(t, found, data);
+        if (found !== null) delta = this.#matchFound(t, found, data, 1);
       }
       if (delta === undefined) continue;
       this.#hits++;
@@ -230,7 +231,11 @@ export class EventTemplates {
         return undefined; // too many escapes: `match` reads it hole by hole
       }
       if (found === null || framed.lastIndex - from > limit) continue;
-      const delta = this.#matchFound(t, found, text);
+      // A template with timings captures the event's own text first, to
+      // read them from later.
+      const delta = t.timings === undefined
+        ? this.#matchFound(t, found, text, 1)
+        : this.#matchFound(t, found, found[1], 2);
       if (delta === undefined) continue;
       this.nextAt = framed.lastIndex;
       this.#hits++;
@@ -241,17 +246,24 @@ export class EventTemplates {
     return undefined;
   }
 
-  /** The delta of an event that a template's pattern matched, its strings decoded and compared. */
+  /**
+   * The delta of an event that a template's pattern matched, its strings
+   * decoded and compared.
+   *
+   * @param data The event's text.
+   * @param first The capture of its first delta string.
+   */
   #matchFound(
     t: Template,
     found: RegExpExecArray,
     data: string,
+    first: number,
   ): StreamDelta | undefined {
     const { groupAt, codes, groups } = t;
     const values = this.#values;
     for (let g = 0; g < groups; g++) values[g] = undefined;
     // The captures are the delta strings', in the order of their holes.
-    let captured = 1;
+    let captured = first;
     for (let h = 0; h < codes.length; h++) {
       if (codes[h] !== DELTA_STRING) continue;
       const raw = found[captured++];
@@ -499,9 +511,12 @@ function cut(
     pattern: codes.some((code) => code !== DELTA_STRING)
       ? new RegExp(`^${event}$`)
       : undefined,
-    framed: framing && timings === undefined
-      ? new RegExp(`${framing.before}${event}${framing.after}`, "y")
-      : undefined,
+    framed: framing === undefined ? undefined : new RegExp(
+      timings === undefined
+        ? `${framing.before}${event}${framing.after}`
+        : `${framing.before}(${event})${framing.after}`,
+      "y",
+    ),
     groupAt: holes.map((h) => h.group),
     keys: holes.map((h) => h.key),
     groups: groupOf.size,

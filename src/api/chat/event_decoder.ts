@@ -60,6 +60,7 @@ export class ChatEventDecoder extends DecoderBase {
     const delta = templates.matchAt(text, from, limit);
     if (delta === undefined) return -1;
     this.#take(delta, templates.record);
+    if (templates.timings) this.accumulator.timingsFrom(templates.timings);
     return templates.nextAt;
   }
 
