@@ -33,14 +33,18 @@
  */
 
 import type { StreamDelta } from "../types.ts";
+import { type Build, compileDelta, marker } from "./delta_builder.ts";
+import { eventPattern } from "./event_pattern.ts";
 import {
   decodeStringBody,
   jsonNumberEnd,
-  numberEnd,
   plainStringEnd,
   plainStringEndLong,
   stringEnd,
 } from "./json_text.ts";
+import { type EventValue, scanValues } from "./json_values.ts";
+
+export type { EventValue } from "./json_values.ts";
 
 /** What a hole's value is for. */
 export type HoleUse =
@@ -50,15 +54,6 @@ export type HoleUse =
   | "timing"
   /** A value nothing reads past the first event (`created`, `created_at`). */
   | "ignored";
-
-/** A value of an event's text: where it is, what it is, and its path. */
-export interface EventValue {
-  start: number;
-  end: number;
-  kind: "string" | "number";
-  /** The keys and indexes that lead to it, joined by dots: `choices.0.delta.content`. */
-  path: string;
-}
 
 /** What a wire API tells the templates about its events. */
 export interface TemplatePolicy {
@@ -130,8 +125,6 @@ const KEPT = 4;
 const FREE_LEARNS = 8;
 /** Hits each learned template must bring, past the free ones. */
 const HITS_PER_LEARN = 8;
-/** The marker of a group in the probe (no JSON escape needed). */
-const marker = (group: number) => `p\u2603${group}`;
 
 /** Learns templates from parsed events and reads matching events without parsing. */
 export class EventTemplates {
@@ -489,7 +482,7 @@ function cut(
   }
   const shape = policy.delta(probed);
   if (shape === undefined) return undefined;
-  const build = compile(shape);
+  const build = compileDelta(shape);
   if (JSON.stringify(build(learned)) !== JSON.stringify(delta)) {
     return undefined;
   }
@@ -503,7 +496,12 @@ function cut(
       ? DELTA_STRING
       : OTHER_STRING
   );
-  const event = eventPattern(literals, codes);
+  const event = eventPattern(
+    literals,
+    codes.map((code) =>
+      code >= NUMBER ? "number" : code === DELTA_STRING ? "delta" : "string"
+    ),
+  );
   const { framing } = policy;
   return {
     literals,
@@ -526,169 +524,9 @@ function cut(
   };
 }
 
-/** A JSON string's body: plain characters, and the escapes JSON has. */
-const STRING_BODY = String
-  .raw`[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*`;
-/** A number by JSON's grammar. */
-const JSON_NUMBER = String
-  .raw`-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`;
-
-/**
- * The source of a whole event's pattern: its literal text, and in each
- * hole a number or a string's body, the delta strings' captured. A number hole is
- * always followed by JSON's punctuation or space, so the pattern's number
- * ends where {@link jsonNumberEnd} ends it.
- */
-function eventPattern(literals: string[], codes: number[]): string {
-  const literal = (text: string) =>
-    text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
-  let source = "";
-  for (let h = 0; h < codes.length; h++) {
-    const code = codes[h];
-    source += literal(literals[h]) +
-      (code >= NUMBER
-        ? JSON_NUMBER
-        : code === DELTA_STRING
-        ? `(${STRING_BODY})`
-        : STRING_BODY);
-  }
-  return source + literal(literals[codes.length]);
-}
-
 /** An event's values by path, or none when it is not followed. */
 function valuesByPath(data: string): Map<string, string> | undefined {
   const values = scanValues(data);
   return values &&
     new Map(values.map((v) => [v.path, data.slice(v.start, v.end)]));
-}
-
-/** Makes a delta from the values of an event's groups. */
-type Build = (values: readonly string[]) => unknown;
-
-/**
- * Compiles the probe's delta into a builder: each marker string becomes its
- * group's value, the rest is copied; every call makes new objects.
- */
-function compile(shape: unknown): Build {
-  if (typeof shape === "string") {
-    const group = markerGroup(shape);
-    return group >= 0 ? (values) => values[group] : () => shape;
-  }
-  if (Array.isArray(shape)) {
-    const items = shape.map(compile);
-    if (items.length === 1) {
-      const [item] = items;
-      return (values) => [item(values)];
-    }
-    return (values) => items.map((item) => item(values));
-  }
-  if (shape === null || typeof shape !== "object") return () => shape;
-  const record = shape as Record<string, unknown>;
-  const keys = Object.keys(record);
-  // The deltas nearly every event makes, built without a loop.
-  if (keys.length === 1 && typeof record[keys[0]] === "string") {
-    const part = compile(record[keys[0]]);
-    if (keys[0] === "content") return (values) => ({ content: part(values) });
-    if (keys[0] === "reasoning") {
-      return (values) => ({ reasoning: part(values) });
-    }
-  }
-  // Any other object: a copy of one with every key in place (its numbers,
-  // booleans and constant strings set), then the rest filled in. A copy
-  // made by spreading takes the base's shape at once, where adding the keys
-  // one by one went through a generic keyed store per key.
-  const base: Record<string, unknown> = {};
-  const filled: string[] = [];
-  const parts: Build[] = [];
-  for (const key of keys) {
-    const value = record[key];
-    const constant = value === null ||
-      (typeof value !== "object" &&
-        (typeof value !== "string" || markerGroup(value) < 0));
-    base[key] = constant ? value : undefined;
-    if (!constant) {
-      filled.push(key);
-      parts.push(compile(value));
-    }
-  }
-  if (filled.length === 0) return () => ({ ...base });
-  if (filled.length === 1) {
-    const [key] = filled;
-    const [part] = parts;
-    return (values) => {
-      const out = { ...base };
-      out[key] = part(values);
-      return out;
-    };
-  }
-  return (values) => {
-    const out = { ...base };
-    for (let i = 0; i < filled.length; i++) out[filled[i]] = parts[i](values);
-    return out;
-  };
-}
-
-/** @returns The group whose marker `text` is, or -1. */
-function markerGroup(text: string): number {
-  const group = text.startsWith("p\u2603") ? Number(text.slice(2)) : NaN;
-  return Number.isInteger(group) ? group : -1;
-}
-
-/**
- * Every string value and number of a JSON text (keys are not values), with
- * its path (`choices.0.delta.content`); `undefined` for text this reader
- * does not follow.
- */
-function scanValues(text: string): EventValue[] | undefined {
-  const out: EventValue[] = [];
-  // Each open container: its path, and the key or index being filled.
-  const stack: { path: string; array: boolean; key: string; index: number }[] =
-    [];
-  let expectKey = false;
-  const pathHere = () => {
-    const top = stack[stack.length - 1];
-    if (!top) return "";
-    const part = top.array ? String(top.index) : top.key;
-    return top.path ? `${top.path}.${part}` : part;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
-    if (c === 0x7b || c === 0x5b) { // { [
-      stack.push({
-        path: pathHere(),
-        array: c === 0x5b,
-        key: "",
-        index: 0,
-      });
-      expectKey = c === 0x7b;
-    } else if (c === 0x7d || c === 0x5d) { // } ]
-      stack.pop();
-      expectKey = false;
-    } else if (c === 0x2c) { // ,
-      const top = stack[stack.length - 1];
-      if (top?.array) top.index++;
-      else expectKey = true;
-    } else if (c === 0x3a) { // :
-      expectKey = false;
-    } else if (c === 0x22) { // "
-      const end = stringEnd(text, i + 1);
-      if (end === -1) return undefined;
-      if (expectKey) {
-        const key = decodeStringBody(text, i + 1, end);
-        if (key === undefined) return undefined;
-        stack[stack.length - 1].key = key;
-      } else {
-        out.push({ start: i, end: end + 1, kind: "string", path: pathHere() });
-      }
-      i = end;
-    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) { // - 0-9
-      const end = numberEnd(text, i);
-      out.push({ start: i, end, kind: "number", path: pathHere() });
-      i = end - 1;
-    } else if (c === 0x74 || c === 0x6e) i += 3; // true, null
-    else if (c === 0x66) i += 4; // false
-    else return undefined;
-  }
-  return out;
 }
