@@ -199,9 +199,15 @@ export const chatRequest: fc.Arbitrary<ChatRequestCase> = fc.record({
   ),
   exchanges: fc.array(exchange, { maxLength: 4 }),
   last: fc.option(content, { nil: undefined }),
-  tools: fc.option(fc.array(tool, { minLength: 1, maxLength: 3 }), {
-    nil: undefined,
-  }),
+  // Tool names are unique: the client refuses two tools of one name.
+  tools: fc.option(
+    fc.uniqueArray(tool, {
+      minLength: 1,
+      maxLength: 3,
+      selector: (t) => t.function.name,
+    }),
+    { nil: undefined },
+  ),
   effort: fc.constantFrom(undefined, "low", "medium", "high"),
   date: fc.constantFrom("2025-08-05", "2026-12-01"),
 }).map(({ first, exchanges, last, tools, effort, date }) => {

@@ -164,7 +164,11 @@ const conversation = fc.record({
   developer: fc.boolean(),
   turns: fc.array(turn, { minLength: 1, maxLength: 5 }),
   last: text,
-  tools: fc.array(tool, { maxLength: 3 }),
+  // Tool names are unique: the client refuses two tools of one name.
+  tools: fc.uniqueArray(tool, {
+    maxLength: 3,
+    selector: (t) => t.function.name,
+  }),
   effort: fc.constantFrom(undefined, "low", "medium", "high"),
 });
 
