@@ -58,6 +58,16 @@ Deno.test("an event shaped like an earlier one is read without parsing it", () =
   assert.equal(templates.hits, 2);
 });
 
+/** String bodies, as they sit between the quotes, that are not one valid, non-empty JSON string. */
+const REFUSED_BODIES = [
+  "", // empty: the usual way drops it
+  'a","content":"b', // a second key inside the "string"
+  "a\\", // the closing quote escaped
+  "bad \\x escape",
+  "raw \n control",
+  "cut \\u00e",
+];
+
 Deno.test("anything that is not one valid, non-empty JSON string takes the usual way", () => {
   const templates = started();
   learnFrom(templates, vllm('{"content":"a"}'));
@@ -66,11 +76,7 @@ Deno.test("anything that is not one valid, non-empty JSON string takes the usual
   });
   for (
     const text of [
-      '{"content":""}', // empty: the usual way drops it
-      '{"content":"a","content":"b"}', // a second key inside the "string"
-      '{"content":"a\\"}', // the closing quote escaped
-      '{"content":"bad \\x escape"}',
-      '{"content":"raw \n control"}',
+      ...REFUSED_BODIES.map((raw) => `{"content":"${raw}"}`),
       '{"content":"a"},"logprobs":null,"finish_reason":"stop"}]}//',
     ]
   ) {
@@ -198,16 +204,9 @@ Deno.test("a template with holes beside the delta's (timings, a timestamp) refus
   assert.deepEqual(templates.match(at('ok \\u00e9 \\"q\\"')), {
     content: 'ok \u00e9 "q"',
   });
-  for (
-    const raw of [
-      "", // empty: the usual way drops it
-      'a","content":"b', // a second key inside the "string"
-      "a\\", // the closing quote escaped
-      "bad \\x escape",
-      "raw \n control",
-      "cut \\u00e",
-    ]
-  ) assert.equal(templates.match(at(raw)), undefined, JSON.stringify(raw));
+  for (const raw of REFUSED_BODIES) {
+    assert.equal(templates.match(at(raw)), undefined, JSON.stringify(raw));
+  }
   // Something after the event, or before it.
   assert.equal(templates.match(at("a") + " x"), undefined);
   assert.equal(templates.match("x" + at("a")), undefined);

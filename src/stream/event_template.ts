@@ -178,16 +178,12 @@ export class EventTemplates {
       let delta: StreamDelta | undefined;
       if (pattern === undefined) delta = this.#matchOne(t, data);
       else {
-        let found: RegExpExecArray | null;
-        try {
-          found = pattern.exec(data);
-        } catch {
-          // A string of a million escapes or more outgrows the engine's
-          // backtracking stack (a RangeError): it is read hole by hole.
-          found = null;
-          delta = this.#matchOne(t, data);
-        }
-        if (found !== null) delta = this.#matchFound(t, found, data, 1);
+        const found = execBounded(pattern, data);
+        delta = found === undefined
+          ? this.#matchOne(t, data) // too many escapes: hole by hole
+          : found === null
+          ? undefined
+          : this.#matchFound(t, found, data, 1);
       }
       if (delta === undefined) continue;
       this.#hits++;
@@ -217,12 +213,9 @@ export class EventTemplates {
       const framed = t.framed;
       if (framed === undefined) continue;
       framed.lastIndex = from;
-      let found: RegExpExecArray | null;
-      try {
-        found = framed.exec(text);
-      } catch {
-        return undefined; // too many escapes: `match` reads it hole by hole
-      }
+      const found = execBounded(framed, text);
+      // Too many escapes: `match` reads it hole by hole.
+      if (found === undefined) return undefined;
       if (found === null || framed.lastIndex - from > limit) continue;
       // A template with timings captures the event's own text first, to
       // read them from later.
@@ -243,7 +236,8 @@ export class EventTemplates {
    * The delta of an event that a template's pattern matched, its strings
    * decoded and compared.
    *
-   * @param data The event's text.
+   * @param data The event's own text, from which its timings are read
+   * later (for a template without timings, any text: it is not read).
    * @param first The capture of its first delta string.
    */
   #matchFound(
@@ -498,8 +492,8 @@ function cut(
   );
   const event = eventPattern(
     literals,
-    codes.map((code) =>
-      code >= NUMBER ? "number" : code === DELTA_STRING ? "delta" : "string"
+    holes.map((h) =>
+      h.kind === "number" ? "number" : h.use === "delta" ? "delta" : "string"
     ),
   );
   const { framing } = policy;
@@ -522,6 +516,22 @@ function cut(
     record,
     timings,
   };
+}
+
+/**
+ * A pattern's match, or `undefined` when the text outgrows the engine's
+ * backtracking stack (a string of a million escapes or more: a
+ * `RangeError`), so that the caller reads it another way.
+ */
+function execBounded(
+  pattern: RegExp,
+  text: string,
+): RegExpExecArray | null | undefined {
+  try {
+    return pattern.exec(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** An event's values by path, or none when it is not followed. */

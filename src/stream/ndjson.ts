@@ -46,14 +46,9 @@ export class NdjsonParser {
 
   /** @param chunk Decoded text, split anywhere. */
   feed(chunk: string): void {
-    const readAt = this.#readAt;
-    // A line end is one or two characters: the limit is on the line alone.
-    const limit = this.#maxLineLength + 1;
     let start = 0;
-    if (readAt !== undefined && this.#line === "") {
-      for (let next; (next = readAt(chunk, start, limit)) !== -1;) {
-        start = next;
-      }
+    if (this.#readAt !== undefined && this.#line === "") {
+      start = this.#readLines(chunk, start);
     }
     let end = chunk.indexOf("\n", start);
     while (end !== -1) {
@@ -61,17 +56,27 @@ export class NdjsonParser {
       this.#line = "";
       this.#take(line);
       start = end + 1;
-      if (readAt !== undefined) {
-        for (let next; (next = readAt(chunk, start, limit)) !== -1;) {
-          start = next;
-        }
-      }
+      if (this.#readAt !== undefined) start = this.#readLines(chunk, start);
       end = chunk.indexOf("\n", start);
     }
     if (start < chunk.length) {
       this.#line += chunk.slice(start);
       if (this.#line.length > this.#maxLineLength) this.#tooLong(this.#line);
     }
+  }
+
+  /**
+   * Whole lines read where they sit, from `start`, while the reader takes
+   * them.
+   *
+   * @returns Where the text it did not read begins.
+   */
+  #readLines(chunk: string, start: number): number {
+    const readAt = this.#readAt!;
+    // The LF counts against the limit, and a CR before it, as in `#take`.
+    const limit = this.#maxLineLength + 1;
+    for (let next; (next = readAt(chunk, start, limit)) !== -1;) start = next;
+    return start;
   }
 
   /**

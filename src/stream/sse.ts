@@ -175,7 +175,8 @@ export class SseParser {
   #readEvents(chunk: string, start: number): number {
     if (this.#hasData || this.#event !== "") return start;
     const readAt = this.#readAt!;
-    // "data:", a space, the value, and the two LFs: the limit is on the value.
+    // "data:" and the two LFs besides the value; a space after the colon
+    // counts against it (only an event that surely fits is read here).
     const limit = this.#maxEventLength + 7;
     for (let next; (next = readAt(chunk, start, limit)) !== -1;) start = next;
     return start;
