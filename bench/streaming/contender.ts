@@ -4,7 +4,9 @@
  * character of content, reasoning and tool-call arguments. With `ttft`, it
  * makes 200 sequential requests of a one-event stream and prints the median
  * time to first delta (`floor`: raw fetch to its first text; `timer`: the
- * same with one timer set and cleared around each request).
+ * same with one timer set and cleared around each request; `guarded`: the
+ * same with the timer and an `AbortController`'s signal given to `fetch`,
+ * the least a client that can time out and be cancelled does).
  *
  * ```sh
  * deno run --allow-net=127.0.0.1 --allow-read --allow-env bench/streaming/contender.ts plain http://127.0.0.1:PORT/vllm-both/bulk vllm-both 1200,500,0
@@ -51,7 +53,8 @@ function fromDelta(delta: Record<string, unknown> | undefined, found: Found) {
   }
 }
 
-const post = () => fetch(`${baseUrl}${path}`, { method: "POST", body: "{}" });
+const post = (signal?: AbortSignal) =>
+  fetch(`${baseUrl}${path}`, { method: "POST", body: "{}", signal });
 const none = (): Found => ({ content: 0, reasoning: 0, arguments: 0 });
 
 const contenders: Record<string, Reader> = {
@@ -159,11 +162,15 @@ if (mode === "ttft") {
   });
   for (let i = 0; i < 200; i++) {
     const started = performance.now();
-    if (which === "floor" || which === "timer") {
+    if (which === "floor" || which === "timer" || which === "guarded") {
       // "timer": raw fetch with one timer set and cleared around it, as any
-      // client that times a request out needs one.
-      const timer = which === "timer" ? setTimeout(ignore, 60_000) : undefined;
-      const response = await post();
+      // client that times a request out needs one; "guarded" also gives
+      // fetch a signal, as any client that can be cancelled must.
+      const timer = which === "floor" ? undefined : setTimeout(ignore, 60_000);
+      const signal = which === "guarded"
+        ? new AbortController().signal
+        : undefined;
+      const response = await post(signal);
       const reader = response.body!.pipeThrough(new TextDecoderStream())
         .getReader();
       await reader.read();
