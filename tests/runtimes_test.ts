@@ -44,7 +44,7 @@ async function bundle(dir: string): Promise<string> {
 
 Deno.test({
   name:
-    "the bundled core runs under Node: a request, a stream with reasoning, an abort, a typed error",
+    "the bundled core runs under Node: a request, a stream with reasoning, an abort, a typed error, a timeout; then Node exits",
   ignore: !nodePath && Deno.env.get("CI") !== "true",
   fn: async () => {
     const dir = await Deno.makeTempDir();
@@ -76,6 +76,8 @@ Deno.test({
         status: 404,
         json: { error: { message: "no such model", type: "NotFoundError" } },
       });
+      server.enqueue({ json: {}, stallMs: 5000 });
+      const started = performance.now();
       const { code, stdout, stderr } = await new Deno.Command(
         nodePath ?? "node",
         {
@@ -110,6 +112,13 @@ Deno.test({
         isApiError: true,
         status: 404,
       });
+      assert.deepEqual(results.timeout, {
+        isTimeoutError: true,
+        limit: "headers",
+      });
+      // Nothing of the client's 30-second limits holds Node once it is done.
+      const ms = performance.now() - started;
+      assert.ok(ms < 15_000, `Node took ${ms} ms`);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -120,9 +129,9 @@ const PAGE = (mock: string) =>
   `<!doctype html>
 <meta charset="utf-8"><title>gptoss in a browser</title>
 <style>body{font:16px sans-serif;margin:2em} #reasoning{color:#888}</style>
-<h1>GPT-OSS</h1><p id="reasoning"></p><p id="answer"></p><p id="status">streaming</p><p id="error"></p>
+<h1>GPT-OSS</h1><p id="reasoning"></p><p id="answer"></p><p id="status">streaming</p><p id="error"></p><p id="timeout"></p>
 <script type="module">
-import { ApiError, GptOssClient } from "./gptoss.mjs";
+import { ApiError, GptOssClient, TimeoutError } from "./gptoss.mjs";
 const client = new GptOssClient({ baseUrl: ${
     JSON.stringify(mock)
   }, model: "m", maxRetries: 0 });
@@ -137,11 +146,17 @@ try {
 } catch (error) {
   show("error", error.name + " " + (error instanceof ApiError) + " " + error.status);
 }
+try {
+  await client.generateResponse([{ role: "user", content: "slow" }], { timeout: { headers: 200 } });
+  show("timeout", "none");
+} catch (error) {
+  show("timeout", (error instanceof TimeoutError) + " " + error.limit);
+}
 </script>`;
 
 Deno.test({
   name:
-    "the bundled core streams a chat in headless Chromium, from a page on another origin",
+    "the bundled core streams a chat in headless Chromium, from a page on another origin; a typed error, a timeout",
   ignore: skipWithoutChromium(),
   fn: async () => {
     const dir = await Deno.makeTempDir();
@@ -157,6 +172,7 @@ Deno.test({
         delayMs: 10,
       });
       mock.enqueue({ status: 404, json: { error: "model 'm' not found" } });
+      mock.enqueue({ json: {}, stallMs: 5000 });
       const site = Deno.serve(
         { hostname: "127.0.0.1", port: 0, onListen() {} },
         async (request) => {
@@ -177,7 +193,7 @@ Deno.test({
       try {
         await withPage(`http://127.0.0.1:${site.addr.port}/`, async (page) => {
           await page.waitFor(
-            `document.getElementById("status").textContent === "done" && document.getElementById("error").textContent`,
+            `document.getElementById("status").textContent === "done" && document.getElementById("timeout").textContent`,
           );
           assert.equal(
             await page.evaluate(
@@ -194,6 +210,12 @@ Deno.test({
           assert.equal(
             await page.evaluate("document.getElementById('error').textContent"),
             "ApiError true 404",
+          );
+          assert.equal(
+            await page.evaluate(
+              "document.getElementById('timeout').textContent",
+            ),
+            "true headers",
           );
         });
       } finally {

@@ -14,6 +14,7 @@
  */
 
 import { AbortError, type GptOssError, TimeoutError } from "../errors/mod.ts";
+import { cancelWake, type Sleeper, wakeAt } from "./shared_timer.ts";
 import type { TimeoutLimits } from "./timeouts.ts";
 
 /** Why a request is aborted when its caller stopped reading: never shown. */
@@ -26,8 +27,12 @@ export class RequestWatchdog {
   readonly #deadline: number | undefined;
   readonly #url: string;
   readonly #callerSignal: AbortSignal | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerDue = 0;
+  /** Its place on the shared timer; `armed` while it waits to be woken. */
+  readonly #sleeper: Sleeper & { armed: boolean } = {
+    due: 0,
+    armed: false,
+    wake: () => this.#check(),
+  };
   /** When the request started (`Date.now()` time), for the headers' limit. */
   #startedAt = 0;
   #streaming = false;
@@ -63,10 +68,10 @@ export class RequestWatchdog {
     callerSignal?.addEventListener("abort", this.#onCallerAbort, {
       once: true,
     });
-    // One timer for the headers and then for the body's silences: it wakes
-    // at the sooner of the two limits, and what is due is decided when it
-    // does (a timer set and cleared costs more than the rest of a short
-    // request's watching).
+    // One wake-up for the headers and then for the body's silences: at the
+    // sooner of the two limits, and what is due is decided then (shared_timer.ts:
+    // a timer of its own would cost more than the rest of a short request's
+    // watching).
     this.#startedAt = Date.now();
     this.#arm(Math.min(timeouts.headers, timeouts.idle));
   }
@@ -93,11 +98,10 @@ export class RequestWatchdog {
     if (this.#disposed || this.#fired) return;
     const now = Date.now();
     this.#waitingSince = now;
-    // One timer, re-armed only when it fires: a timer per chunk would cost
-    // a timer operation per token.
-    if (this.#timer === undefined) this.#arm(this.#timeouts.idle);
-    else if (now + this.#timeouts.idle < this.#timerDue) {
-      clearTimeout(this.#timer);
+    // One wake-up, moved only when it comes or must come sooner: one per
+    // chunk would cost a timer operation per token.
+    const sleeper = this.#sleeper;
+    if (!sleeper.armed || now + this.#timeouts.idle < sleeper.due) {
       this.#arm(this.#timeouts.idle);
     }
   }
@@ -107,11 +111,11 @@ export class RequestWatchdog {
     this.#waitingSince = undefined;
   }
 
-  /** Stops watching: clears the timer and lets go of the caller's signal. */
+  /** Stops watching: leaves the shared timer and lets go of the caller's signal. */
   dispose(): void {
     this.#disposed = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#sleeper.armed = false;
+    cancelWake(this.#sleeper);
     this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
   }
 
@@ -134,12 +138,12 @@ export class RequestWatchdog {
       ? Infinity
       : this.#deadline - now;
     const wait = Math.max(0, Math.min(ms, untilDeadline));
-    this.#timerDue = now + wait;
-    this.#timer = setTimeout(this.#check, wait);
+    this.#sleeper.armed = true;
+    wakeAt(this.#sleeper, now + wait);
   }
 
-  #check = (): void => {
-    this.#timer = undefined;
+  #check(): void {
+    this.#sleeper.armed = false;
     const now = Date.now();
     if (this.#deadline !== undefined && now >= this.#deadline) {
       this.#fire(
@@ -168,7 +172,7 @@ export class RequestWatchdog {
     if (silence >= this.#timeouts.idle) {
       this.#fire(new TimeoutError("idle", this.#timeouts.idle, this.#url));
     } else this.#arm(this.#timeouts.idle - silence);
-  };
+  }
 
   #fire(error: GptOssError): void {
     if (this.#fired) return;

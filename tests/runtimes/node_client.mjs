@@ -4,7 +4,7 @@
 import { pathToFileURL } from "node:url";
 
 const [bundle, url] = process.argv.slice(2);
-const { GptOssClient, ApiError, AbortError } = await import(
+const { GptOssClient, ApiError, AbortError, TimeoutError } = await import(
   pathToFileURL(bundle).href
 );
 const client = new GptOssClient({ baseUrl: url, model: "m", maxRetries: 0 });
@@ -49,6 +49,15 @@ try {
     name: error.name,
     isApiError: error instanceof ApiError,
     status: error.status,
+  };
+}
+try {
+  await client.generateResponse(ask, { timeout: { headers: 200 } });
+  results.timeout = "no timeout";
+} catch (error) {
+  results.timeout = {
+    isTimeoutError: error instanceof TimeoutError,
+    limit: error.limit,
   };
 }
 console.log(JSON.stringify(results));
