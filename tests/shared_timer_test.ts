@@ -61,6 +61,28 @@ Deno.test("a cancelled sleeper is not woken; one moved sooner or later wakes at 
   assert.ok(woken[0].at >= start + 40 && woken[1].at >= start + 100);
 });
 
+Deno.test("a sleeper that another's waking cancels, or moves later, is not woken with it", async () => {
+  const woken: { name: string; at: number }[] = [];
+  const due = Date.now() + 20;
+  const cancelled = sleeper(woken, "cancelled");
+  const moved = sleeper(woken, "moved");
+  const first: Sleeper = {
+    due: 0,
+    wake: () => {
+      woken.push({ name: "first", at: Date.now() });
+      cancelWake(cancelled);
+      wakeAt(moved, Date.now() + 60);
+    },
+  };
+  wakeAt(first, due);
+  wakeAt(cancelled, due);
+  wakeAt(moved, due);
+  await pause(40);
+  assert.deepEqual(woken.map((w) => w.name), ["first"]);
+  await pause(120);
+  assert.deepEqual(woken.map((w) => w.name), ["first", "moved"]);
+});
+
 Deno.test("requests with different limits each time out at their own, whichever started first", async () => {
   await using server = await startMockServer();
   const limits = [1500, 600, 150];

@@ -96,7 +96,8 @@ function ring(timer: Timer): void {
     startTimer(next);
   }
   for (const sleeper of due) {
-    sleepers.delete(sleeper);
+    // An earlier one's waking may have cancelled this one, or moved it later.
+    if (sleeper.due > now || !sleepers.delete(sleeper)) continue;
     sleeper.wake();
   }
   // Everyone woken and gone: the timers left must not hold the process.

@@ -144,6 +144,7 @@ export class RequestWatchdog {
 
   #check(): void {
     this.#sleeper.armed = false;
+    if (this.#disposed) return;
     const now = Date.now();
     if (this.#deadline !== undefined && now >= this.#deadline) {
       this.#fire(
