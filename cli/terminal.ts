@@ -19,7 +19,8 @@ const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
 export class Terminal {
   /** Whether stderr is a terminal that takes colour. */
   readonly fancy: boolean;
-  #spinner: ReturnType<typeof setInterval> | undefined;
+  /** The spinner's next frame: its timer, and what draws it. */
+  #spinner: { timer: AbortSignal; tick: () => void } | undefined;
   #label: string | (() => string) = "";
 
   constructor() {
@@ -73,7 +74,25 @@ export class Terminal {
       );
     };
     draw();
-    this.#spinner = setInterval(draw, 80);
+    this.#nextFrame(draw);
+  }
+
+  /**
+   * Draws again in 80 ms. A timeout signal rather than `setInterval`, whose
+   * first call in a process loads Node's timers (about 8 ms, before the
+   * request is sent); a signal no longer listened to holds no process.
+   */
+  #nextFrame(draw: () => void): void {
+    const spinner = {
+      timer: AbortSignal.timeout(80),
+      tick: () => {
+        if (this.#spinner !== spinner) return;
+        draw();
+        this.#nextFrame(draw);
+      },
+    };
+    spinner.timer.addEventListener("abort", spinner.tick, { once: true });
+    this.#spinner = spinner;
   }
 
   /** Changes what the spinner says, if it turns. */
@@ -83,8 +102,9 @@ export class Terminal {
 
   /** Removes the spinner, if it is shown. */
   stopSpinner(): void {
-    if (this.#spinner === undefined) return;
-    clearInterval(this.#spinner);
+    const spinner = this.#spinner;
+    if (spinner === undefined) return;
+    spinner.timer.removeEventListener("abort", spinner.tick);
     this.#spinner = undefined;
     writeAll("\r\x1b[2K", Deno.stderr);
   }
