@@ -134,7 +134,7 @@ const ttftStreams = [
 for (const [path, label] of ttftStreams) {
   const ttft: Record<string, number[]> = {};
   for (let r = 0; r < runs; r++) {
-    for (const which of ["floor", "timer", "guarded", "client"]) {
+    for (const which of ["floor", "signal", "timer", "guarded", "client"]) {
       (ttft[which] ??= []).push(
         (await run([
           which,
@@ -151,9 +151,10 @@ for (const [path, label] of ttftStreams) {
   );
   console.log("| Contender | ms | × raw fetch |");
   console.log("| --- | ---: | ---: |");
-  for (const which of ["floor", "timer", "guarded", "client"]) {
+  for (const which of ["floor", "signal", "timer", "guarded", "client"]) {
     const name = {
       floor: "raw fetch",
+      signal: "raw fetch, an abort signal",
       timer: "raw fetch, one timer set and cleared",
       guarded: "raw fetch, the timer and an abort signal",
       client: "client",

@@ -3,8 +3,10 @@
  * prints `{ ms, peakRssMb }` as JSON, after checking that it found every
  * character of content, reasoning and tool-call arguments. With `ttft`, it
  * makes 200 sequential requests of a one-event stream and prints the median
- * time to first delta (`floor`: raw fetch to its first text; `timer`: the
- * same with one timer set and cleared around each request; `guarded`: the
+ * time to first delta (`floor`: raw fetch to its first text; `signal`: the
+ * same with an `AbortController`'s signal given to `fetch`, as a client that
+ * can be cancelled does; `timer`: raw fetch with one timer set and cleared
+ * around each request; `guarded`: the
  * same with the timer and an `AbortController`'s signal given to `fetch`,
  * as a client that can be cancelled and times out with a timer per request
  * does).
@@ -151,7 +153,10 @@ const contenders: Record<string, Reader> = {
 function ignore(): void {}
 
 const read = contenders[which];
-if (!read && mode !== "ttft") throw new Error(`unknown contender ${which}`);
+const TTFT_CONTENDERS = ["floor", "signal", "timer", "guarded", "client"];
+if (mode === "ttft" ? !TTFT_CONTENDERS.includes(which) : !read) {
+  throw new Error(`unknown contender ${which}`);
+}
 
 if (mode === "ttft") {
   // Time to the first delta (the floor: to the first decoded text).
@@ -163,12 +168,15 @@ if (mode === "ttft") {
   });
   for (let i = 0; i < 200; i++) {
     const started = performance.now();
-    if (which === "floor" || which === "timer" || which === "guarded") {
-      // "timer": raw fetch with one timer set and cleared around it, as any
-      // client that times a request out needs one; "guarded" also gives
-      // fetch a signal, as any client that can be cancelled must.
-      const timer = which === "floor" ? undefined : setTimeout(ignore, 60_000);
-      const signal = which === "guarded"
+    if (which !== "client") {
+      // "timer": raw fetch with one timer set and cleared around it, as a
+      // client that times a request out with a timer of its own does;
+      // "signal" gives fetch a signal, as any client that can be cancelled
+      // must; "guarded" does both.
+      const timer = which === "timer" || which === "guarded"
+        ? setTimeout(ignore, 60_000)
+        : undefined;
+      const signal = which === "signal" || which === "guarded"
         ? new AbortController().signal
         : undefined;
       const response = await post(signal);
