@@ -131,10 +131,11 @@ const ttftStreams = [
   ["first", "the first event carries the first delta (the target)"],
   ["small", "a role chunk first, the first delta in the second write"],
 ] as const;
+const ttftContenders = ["floor", "signal", "timer", "guarded", "client"];
 for (const [path, label] of ttftStreams) {
   const ttft: Record<string, number[]> = {};
   for (let r = 0; r < runs; r++) {
-    for (const which of ["floor", "signal", "timer", "guarded", "client"]) {
+    for (const which of ttftContenders) {
       (ttft[which] ??= []).push(
         (await run([
           which,
@@ -151,7 +152,7 @@ for (const [path, label] of ttftStreams) {
   );
   console.log("| Contender | ms | × raw fetch |");
   console.log("| --- | ---: | ---: |");
-  for (const which of ["floor", "signal", "timer", "guarded", "client"]) {
+  for (const which of ttftContenders) {
     const name = {
       floor: "raw fetch",
       signal: "raw fetch, an abort signal",

@@ -6,10 +6,8 @@
  * time to first delta (`floor`: raw fetch to its first text; `signal`: the
  * same with an `AbortController`'s signal given to `fetch`, as a client that
  * can be cancelled does; `timer`: raw fetch with one timer set and cleared
- * around each request; `guarded`: the
- * same with the timer and an `AbortController`'s signal given to `fetch`,
- * as a client that can be cancelled and times out with a timer per request
- * does).
+ * around each request; `guarded`: both, as a client that can be cancelled
+ * and times out with a timer per request does).
  *
  * ```sh
  * deno run --allow-net=127.0.0.1 --allow-read --allow-env bench/streaming/contender.ts plain http://127.0.0.1:PORT/vllm-both/bulk vllm-both 1200,500,0

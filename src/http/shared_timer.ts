@@ -52,6 +52,11 @@ export function wakeAt(sleeper: Sleeper, due: number): void {
   if (pending.length === 0 || pending[0].at > due) startTimer(due);
 }
 
+/** Whether `sleeper` is to be woken: it asked, and was neither woken nor cancelled since. */
+export function willWake(sleeper: Sleeper): boolean {
+  return sleepers.has(sleeper);
+}
+
 /** `sleeper` is not woken, unless it asks again. */
 export function cancelWake(sleeper: Sleeper): void {
   if (!sleepers.delete(sleeper) || sleepers.size > 0) return;

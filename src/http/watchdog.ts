@@ -14,7 +14,7 @@
  */
 
 import { AbortError, type GptOssError, TimeoutError } from "../errors/mod.ts";
-import { cancelWake, type Sleeper, wakeAt } from "./shared_timer.ts";
+import { cancelWake, type Sleeper, wakeAt, willWake } from "./shared_timer.ts";
 import type { TimeoutLimits } from "./timeouts.ts";
 
 /** Why a request is aborted when its caller stopped reading: never shown. */
@@ -27,12 +27,8 @@ export class RequestWatchdog {
   readonly #deadline: number | undefined;
   readonly #url: string;
   readonly #callerSignal: AbortSignal | undefined;
-  /** Its place on the shared timer; `armed` while it waits to be woken. */
-  readonly #sleeper: Sleeper & { armed: boolean } = {
-    due: 0,
-    armed: false,
-    wake: () => this.#check(),
-  };
+  /** Its place on the shared timer. */
+  readonly #sleeper: Sleeper = { due: 0, wake: () => this.#check() };
   /** When the request started (`Date.now()` time), for the headers' limit. */
   #startedAt = 0;
   #streaming = false;
@@ -101,7 +97,7 @@ export class RequestWatchdog {
     // One wake-up, moved only when it comes or must come sooner: one per
     // chunk would cost a timer operation per token.
     const sleeper = this.#sleeper;
-    if (!sleeper.armed || now + this.#timeouts.idle < sleeper.due) {
+    if (!willWake(sleeper) || now + this.#timeouts.idle < sleeper.due) {
       this.#arm(this.#timeouts.idle);
     }
   }
@@ -114,7 +110,6 @@ export class RequestWatchdog {
   /** Stops watching: leaves the shared timer and lets go of the caller's signal. */
   dispose(): void {
     this.#disposed = true;
-    this.#sleeper.armed = false;
     cancelWake(this.#sleeper);
     this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
   }
@@ -138,13 +133,10 @@ export class RequestWatchdog {
       ? Infinity
       : this.#deadline - now;
     const wait = Math.max(0, Math.min(ms, untilDeadline));
-    this.#sleeper.armed = true;
     wakeAt(this.#sleeper, now + wait);
   }
 
   #check(): void {
-    this.#sleeper.armed = false;
-    if (this.#disposed) return;
     const now = Date.now();
     if (this.#deadline !== undefined && now >= this.#deadline) {
       this.#fire(
