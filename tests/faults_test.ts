@@ -242,6 +242,45 @@ Deno.test("stall mid-stream: TimeoutError 'idle' with what arrived, marked incom
   assert.equal(chats(server), 1, "a started stream is never retried");
 });
 
+Deno.test("a caller slower than the idle limit, then a silent server: the limit still ends the wait", async () => {
+  // The wake-up for the idle limit comes while the caller holds a delta (no
+  // read waits, so nothing is due and none is kept); the next wait must set
+  // one again, or a silent server would hold the stream for ever.
+  await using server = await startMockServer();
+  server.enqueue({
+    sse: chatCompletionStream(story),
+    writes: "event",
+    pauseAfterWrites: 3,
+  });
+  const { client: c } = client(server, {
+    timeout: { headers: 2000, idle: 100 },
+  });
+  const stop = new AbortController();
+  const read = (async () => {
+    let first = true;
+    for await (const _ of c.streamResponse(ask, { signal: stop.signal })) {
+      if (first) await new Promise((done) => setTimeout(done, 300));
+      first = false;
+    }
+  })();
+  let guard: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<"hung">((done) => {
+    guard = setTimeout(() => done("hung"), 3000);
+  });
+  try {
+    const outcome = await Promise.race([
+      read.then(() => "ended", (e) => e),
+      hung,
+    ]);
+    assert.ok(outcome instanceof TimeoutError, String(outcome));
+    assert.equal(outcome.limit, "idle");
+  } finally {
+    clearTimeout(guard);
+    stop.abort();
+    await read.catch(() => {});
+  }
+});
+
 Deno.test("the idle limit is the limit: a silence a little longer than it is a timeout", async () => {
   // The server is silent for 1.75 × the limit, then goes on: the client must
   // have given up at the limit, not at some multiple of it.
