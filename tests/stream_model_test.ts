@@ -23,14 +23,8 @@ import {
   startMockServer,
   type WritePlan,
 } from "../testing/mod.ts";
-import {
-  type ChoiceTruth,
-  type Expected,
-  expected,
-  render,
-  type Script,
-  scripts,
-} from "./_wire_model.ts";
+import { expected, render, type Script, scripts } from "./_wire_model.ts";
+import { check, observe, type Run } from "./_observed.ts";
 import { seededRandom, waitFor } from "./_helpers.ts";
 
 const SECRET = "sk-model-0123456789abcdefghijklmnopqrstuv";
@@ -54,92 +48,7 @@ async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
 }
 const ask = [{ role: "user" as const, content: "hi" }];
 
-/** What the caller saw, normalised the way the model states it. */
-interface Observed {
-  choices: Map<number, ChoiceTruth>;
-  segments: string[];
-  usage?: unknown;
-}
-
-function observe(deltas: StreamDelta[]): Observed {
-  const choices = new Map<number, ChoiceTruth>();
-  const perChoice = new Map<number, string[]>();
-  const truth = (c: number) => {
-    let t = choices.get(c);
-    if (!t) {
-      choices.set(
-        c,
-        t = { content: "", reasoning: "", calls: [], finish: null },
-      );
-    }
-    return t;
-  };
-  truth(0);
-  const segment = (label: string) => {
-    const c = Number(label.split(":")[0]);
-    const list = perChoice.get(c) ?? [];
-    if (list.at(-1) !== label) list.push(label);
-    perChoice.set(c, list);
-  };
-  let usage: unknown;
-  for (const delta of deltas) {
-    const c = delta.choice ?? 0;
-    const t = truth(c);
-    // A caller that keeps text by kind, in the order it comes.
-    if (delta.reasoning) {
-      t.reasoning += delta.reasoning;
-      segment(`${c}:reasoning`);
-    }
-    if (delta.content) {
-      t.content += delta.content;
-      segment(`${c}:content`);
-    }
-    for (const piece of delta.toolCalls ?? []) {
-      // A caller that collects calls the naive way: by index, appending.
-      const call = t.calls[piece.index] ??= { id: "", name: "", arguments: "" };
-      if (piece.id && !call.id) call.id = piece.id;
-      call.name += piece.function?.name ?? "";
-      call.arguments += piece.function?.arguments ?? "";
-      segment(`${c}:tool`);
-    }
-    if (delta.finishReason) t.finish = delta.finishReason;
-    if (delta.usage) usage = delta.usage;
-  }
-  const segments = [...perChoice].sort(([a], [b]) => a - b).flatMap(([, l]) =>
-    l
-  );
-  return { choices, segments, ...(usage ? { usage } : {}) };
-}
-
-/** The completion's choices, in the model's terms. */
-function fromCompletion(completion: ChatCompletion): Map<number, ChoiceTruth> {
-  return new Map(completion.choices.map((choice) => [choice.index, {
-    content: choice.message.content ?? "",
-    reasoning: choice.message.reasoning ?? "",
-    calls: (choice.message.tool_calls ?? []).map((c) => ({
-      id: c.id,
-      name: c.function.name,
-      arguments: c.function.arguments,
-    })),
-    finish: choice.finish_reason,
-  }]));
-}
-
-/** The model's choices without finish reasons (an error's partial may have them or not). */
-function texts(choices: Map<number, ChoiceTruth>) {
-  return [...choices].filter(([, t]) =>
-    t.content || t.reasoning || t.calls.length
-  )
-    .map(([c, t]) => [c, { ...t, finish: null }]);
-}
-
 type Pace = "instant" | "slow" | "pausing";
-
-interface Run {
-  deltas: StreamDelta[];
-  completion?: ChatCompletion;
-  error?: unknown;
-}
 
 async function replay(
   server: MockServer,
@@ -176,67 +85,6 @@ async function replay(
   return { deltas, error, ...(completion ? { completion } : {}) };
 }
 
-function check(
-  want: Expected,
-  run: Run,
-  secret: boolean,
-): void {
-  const seen = observe(run.deltas);
-  // The deltas, in order: every text, call and finish the script sent before its end or failure.
-  assert.deepEqual(seen.segments, want.segments, "the order of the deltas");
-  if (want.error === undefined) {
-    assert.equal(run.error, undefined, `unexpected ${run.error}`);
-    assert.deepEqual(
-      [...seen.choices],
-      [...want.choices],
-      "what the deltas told",
-    );
-    const completion = run.completion!;
-    assert.deepEqual(
-      [...fromCompletion(completion)],
-      [...want.choices],
-      "the completion",
-    );
-    assert.equal(completion.incomplete, undefined);
-    assert.deepEqual(completion.usage, want.usage);
-    assert.deepEqual(seen.usage, want.usage);
-    return;
-  }
-  // A failure: a typed error of the right class, after every delta that arrived before it.
-  const error = run.error;
-  assert.ok(error instanceof GptOssError, `a typed error, not ${error}`);
-  assert.equal(error.name, want.error, error.message);
-  assert.deepEqual(
-    texts(seen.choices),
-    texts(want.choices),
-    "what arrived before the failure",
-  );
-  if (error.partial) {
-    assert.equal(error.partial.incomplete, true);
-    assert.deepEqual(
-      texts(fromCompletion(error.partial)),
-      texts(want.choices),
-      "the partial",
-    );
-  } else {
-    assert.deepEqual(
-      texts(want.choices),
-      [],
-      "a failure with nothing arrived has no partial",
-    );
-  }
-  if (secret) {
-    for (
-      const shown of [error.message, JSON.stringify(error), Deno.inspect(error)]
-    ) {
-      assert.ok(
-        !shown.includes(SECRET.slice(3, 9)),
-        "no piece of the secret is shown",
-      );
-    }
-  }
-}
-
 /** Where to split the body into writes. */
 function plans(body: string, seed: number): WritePlan[] {
   const next = seededRandom(seed);
@@ -268,7 +116,7 @@ Deno.test("streamResponse() gives what the model says for any script, read split
         for (const writes of plans(render(script), seed)) {
           const run = await replay(server, script, writes, pace, secret);
           runs++;
-          check(want, run, secret);
+          check(want, run, secret ? SECRET : undefined);
         }
       },
     ),

@@ -9,7 +9,10 @@
  * `return()`, cancelling a body made with `toReadableStream`, the caller's
  * signal) ends the request at once, whatever the server is doing. Deltas
  * decoded from one read wait in a queue, so that a failure in the same read
- * is thrown only after them.
+ * is thrown only after them. The first delta is handed out before the rest
+ * of its read is decoded (a short answer often arrives in one read), and
+ * that rest is decoded before anything else is decided: the caller sees
+ * what it would had the read been decoded whole.
  *
  * @module
  */
@@ -26,6 +29,12 @@ import type { ChatCompletion, StreamDelta, Truncation } from "../types.ts";
 import type { ChatStream } from "./chat_stream.ts";
 import type { AnswerReader, StreamDecoder } from "./decoder.ts";
 import { finishCompletion } from "./stats.ts";
+import {
+  carriesTokens,
+  deltasOf,
+  emptyCompletion,
+  withPartial,
+} from "./stream_results.ts";
 import {
   streamBody,
   type StreamBodyFormat,
@@ -97,6 +106,13 @@ export class StreamedCompletion implements ChatStream {
   #failure: unknown;
   #inFlight: Promise<void> | undefined;
   #draining = false;
+  /** Whether a delta has been queued yet. */
+  #firstDelta = false;
+  /** The part of the first read after its first delta, not decoded yet, and when it came. */
+  #rest: string | undefined;
+  #restAt = 0;
+  /** When the text being decoded arrived, if earlier than now: the end is timed by it. */
+  #arrivedAt: number | undefined;
 
   /** @param source The request and how to read it. */
   constructor(source: StreamSource) {
@@ -180,6 +196,10 @@ export class StreamedCompletion implements ChatStream {
     for (;;) {
       const fired = this.#opened?.watchdog.fired;
       if (fired instanceof AbortError && this.#state === "reading") {
+        // What had arrived is decoded first: it may have ended the stream.
+        this.#catchUp();
+      }
+      if (fired instanceof AbortError && this.#state === "reading") {
         // The caller aborted while not waiting on us: stop now, queue or not.
         this.#queueAt = this.#queue.length;
         this.#fail(fired);
@@ -193,7 +213,8 @@ export class StreamedCompletion implements ChatStream {
         throw failure;
       }
       if (this.#state === "ended") return DONE;
-      await this.#fill();
+      if (this.#rest !== undefined) this.#catchUp();
+      else await this.#fill();
     }
   }
 
@@ -202,7 +223,6 @@ export class StreamedCompletion implements ChatStream {
     try {
       if (this.#state === "new") await this.#open();
       const body = this.#body;
-      const decoder = this.#decoder!;
       const watchdog = this.#opened?.watchdog;
       if (this.#state !== "reading" || !body || !watchdog) return;
       if (this.#queueAt === this.#queue.length) {
@@ -228,19 +248,62 @@ export class StreamedCompletion implements ChatStream {
         const piece = read.done
           ? this.#text.decode()
           : this.#text.decode(read.value, { stream: true });
-        if (piece !== "") this.#enqueue(decoder.feed(piece));
-        if (decoder.failure) {
-          this.#enqueue(decoder.flush());
-          this.#fail(decoder.failure);
-          return;
-        }
-        if (decoder.done || read.done) {
-          this.#end(decoder);
-          return;
-        }
+        if (this.#firstDelta || read.done) this.#digest(piece, read.done);
+        else this.#digestToFirstDelta(piece);
+        if (this.#state !== "reading") return; // ended or failed
       }
     } catch (error) {
       this.#fail(error);
+    }
+  }
+
+  /** Decodes text that arrived; the end of the stream, or its failure, is taken here. */
+  #digest(piece: string, bodyDone: boolean): void {
+    const decoder = this.#decoder!;
+    if (piece !== "") this.#enqueue(decoder.feed(piece));
+    if (decoder.failure) {
+      this.#enqueue(decoder.flush());
+      this.#fail(decoder.failure);
+    } else if (decoder.done || bodyDone) this.#end(decoder);
+  }
+
+  /**
+   * Decodes a read line by line up to the stream's first delta, which is then
+   * handed out at once; the rest of the read waits in {@link #rest} until the
+   * caller asks for more or stops. A short answer often arrives whole in one
+   * read: decoding its later events and ending the stream came before its
+   * first delta.
+   */
+  #digestToFirstDelta(piece: string): void {
+    let from = 0;
+    while (from < piece.length && this.#state === "reading") {
+      const lineEnd = piece.indexOf("\n", from);
+      const to = lineEnd < 0 ? piece.length : lineEnd + 1;
+      this.#digest(
+        from === 0 && to === piece.length ? piece : piece.slice(from, to),
+        false,
+      );
+      from = to;
+      if (this.#firstDelta) break;
+    }
+    if (from < piece.length && this.#state === "reading") {
+      this.#rest = piece.slice(from);
+      this.#restAt = performance.now();
+    }
+  }
+
+  /** Decodes what the first read left for later ({@link #digestToFirstDelta}). */
+  #catchUp(): void {
+    const rest = this.#rest;
+    if (rest === undefined) return;
+    this.#rest = undefined;
+    if (this.#state !== "reading") return;
+    // Ended by it, the stream ended when it came, not when the caller came back.
+    this.#arrivedAt = this.#restAt;
+    try {
+      this.#digest(rest, false);
+    } finally {
+      this.#arrivedAt = undefined;
     }
   }
 
@@ -328,6 +391,7 @@ export class StreamedCompletion implements ChatStream {
       }
       this.#queue.push(delta);
     }
+    if (list.length > 0) this.#firstDelta = true;
   }
 
   /** The body is over: complete, or cut before its end. */
@@ -369,6 +433,8 @@ export class StreamedCompletion implements ChatStream {
 
   /** The caller stopped reading: the request ends now, the result is what arrived. */
   #leave(): Promise<IteratorResult<StreamDelta>> {
+    // What had arrived is decoded first: it may have ended the stream.
+    this.#catchUp();
     if (this.#state !== "ended") {
       const decoder = this.#decoder;
       decoder?.flush();
@@ -409,7 +475,7 @@ export class StreamedCompletion implements ChatStream {
       ...(this.#firstTokenAt === undefined
         ? {}
         : { firstTokenAt: this.#firstTokenAt }),
-      endedAt: performance.now(),
+      endedAt: this.#arrivedAt ?? performance.now(),
     }, this.#truncation);
     this.#review?.(finished);
     return finished;
@@ -417,60 +483,3 @@ export class StreamedCompletion implements ChatStream {
 }
 
 function ignore(): void {}
-
-/** What a stream that the caller left before anything arrived resolves to. */
-function emptyCompletion(): ChatCompletion {
-  return {
-    id: "",
-    object: "chat.completion",
-    created: Math.floor(Date.now() / 1000),
-    model: "",
-    choices: [{
-      index: 0,
-      message: { role: "assistant", content: "" },
-      finish_reason: null,
-    }],
-    incomplete: true,
-  };
-}
-
-/** The whole of a completion as deltas, one per choice. */
-function deltasOf(completion: ChatCompletion): StreamDelta[] {
-  const deltas = completion.choices.map(deltaOf);
-  if (completion.usage) deltas[deltas.length - 1].usage = completion.usage;
-  return deltas;
-}
-
-function deltaOf(choice: ChatCompletion["choices"][number]): StreamDelta {
-  const { message } = choice;
-  const delta: StreamDelta = choice.index ? { choice: choice.index } : {};
-  if (message.reasoning) delta.reasoning = message.reasoning;
-  if (message.content) delta.content = message.content;
-  if (message.tool_calls) {
-    delta.toolCalls = message.tool_calls.map((call, index) => ({
-      index,
-      ...call,
-    }));
-  }
-  if (choice.finish_reason) delta.finishReason = choice.finish_reason;
-  return delta;
-}
-
-function carriesTokens(delta: StreamDelta): boolean {
-  return delta.content !== undefined || delta.reasoning !== undefined ||
-    delta.toolCalls !== undefined;
-}
-
-/** Attaches what arrived to a typed error; wraps anything else first. */
-function withPartial(
-  error: unknown,
-  partial: ChatCompletion | undefined,
-): GptOssError {
-  const typed = error instanceof GptOssError
-    ? error
-    : new GptOssError(`Reading the stream failed: ${String(error)}`, {
-      cause: error,
-    });
-  if (partial && !typed.partial) typed.partial = partial;
-  return typed;
-}
