@@ -10,7 +10,9 @@
  * message changed in place (its role, text, reasoning or tool calls) is
  * seen as changed, since what was counted is kept beside the count and
  * compared first, and is counted again. The tokenizer is taken to count a
- * text the same way every time.
+ * text the same way every time. The parts every request sends again (the
+ * system and developer messages) are remembered by their text
+ * (fixed_counts.ts).
  *
  * @module
  */
@@ -30,6 +32,7 @@ import {
   TemplateContexts,
 } from "../harmony/walk.ts";
 import { countPieces, countRenderedTokens } from "./rendered_tokens.ts";
+import { countFixedPieces, countFixedText } from "./fixed_counts.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 /** A conversation's prompt tokens, message by message, each counted when first asked. */
@@ -77,10 +80,10 @@ function templateCosts(
     ? DEFAULT_SYSTEM_MESSAGE_TOKENS[
       template.tools?.length ? "withTools" : "plain"
     ]
-    : countRenderedTokens(parts.system, tokenizer);
+    : countFixedText(parts.system, tokenizer);
   const fixed = system +
-    (parts.developer ? countRenderedTokens(parts.developer, tokenizer) : 0) +
-    1 + tokenizer.count("assistant"); // <|start|>assistant, the footer
+    (parts.developer ? countFixedText(parts.developer, tokenizer) : 0) +
+    1 + countFixedText("assistant", tokenizer); // <|start|>assistant, the footer
   const contexts = new TemplateContexts(messages);
   const memo = memoOf(tokenizer);
   const count = (text: string) => tokenizer.count(text);
@@ -128,9 +131,9 @@ function harmonyPathCosts(
     ? DEFAULT_SYSTEM_MESSAGE_TOKENS[
       template.tools?.length ? "withTools" : "plain"
     ]
-    : countPieces(system, tokenizer);
-  const fixed = systemTokens + countPieces(rest, tokenizer) +
-    countPieces(reader.footer, tokenizer);
+    : countFixedPieces(system, tokenizer);
+  const fixed = systemTokens + countFixedPieces(rest, tokenizer) +
+    countFixedPieces(reader.footer, tokenizer);
   const memo = memoOf(tokenizer);
   // Tools change how a message's header is written; the renderer, the
   // header style.
