@@ -8,7 +8,8 @@
  * 1,000. A list read the first time (a new array each call) shows what
  * reading every role once costs. Then a 200-turn tool-calling agent
  * replayed turn by turn: the client's check and fitting of each request,
- * counts remembered or not.
+ * counts remembered or not, without and with its ten tools' definitions
+ * (sent, and counted, with every request).
  *
  * ```sh
  * deno bench --allow-read bench/truncate_bench.ts
@@ -21,6 +22,7 @@ import {
   type ChatMessage,
   estimatingTokenizer,
   type Tokenizer,
+  type ToolDefinition,
   truncateMessages,
   validateContext,
 } from "../mod.ts";
@@ -86,12 +88,13 @@ const fit = (
   messages: ChatMessage[],
   tokenizer: Tokenizer,
   maxContextSize = 8192,
+  tools?: ToolDefinition[],
 ) =>
   fitToContext(messages, {
     maxContextSize,
     maxTokens: 2048,
     tokenizer,
-    template: { currentDate },
+    template: { currentDate, ...(tools ? { tools } : {}) },
     policy: {
       contextOverflow: "truncate",
       keepReasoning: false,
@@ -205,14 +208,36 @@ function agentTurns(): { all: ChatMessage[]; sizes: number[] } {
   }
   return { all: messages, sizes };
 }
+/** The agent's tools, sent with every request: ten definitions, 3 KB rendered. */
+const AGENT_TOOLS: ToolDefinition[] = Array.from({ length: 10 }, (_, i) => ({
+  type: "function",
+  function: {
+    name: i === 0 ? "search" : `tool_${i}`,
+    description:
+      `Looks up page ${i} of the fares and returns each with its price.`,
+    parameters: {
+      type: "object",
+      properties: {
+        page: { type: "integer", description: "Which page" },
+        currency: { type: "string", enum: ["EUR", "USD", "GBP"] },
+      },
+      required: ["page"],
+    },
+  },
+}));
 const turns = agentTurns();
 for (const [name, tokenizer] of Object.entries(tokenizers)) {
-  for (const remembered of [true, false]) {
+  for (
+    const [remembered, tools] of [[true], [false], [true, AGENT_TOOLS], [
+      false,
+      AGENT_TOOLS,
+    ]] as [boolean, ToolDefinition[]?][]
+  ) {
     Deno.bench({
-      name: `200-turn agent replayed, ${name}, counts ${
-        remembered ? "remembered" : "not remembered"
-      }`,
-      group: `agent ${name}`,
+      name: `200-turn agent replayed${
+        tools ? " with ten tools" : ""
+      }, ${name}, counts ${remembered ? "remembered" : "not remembered"}`,
+      group: `agent ${name}${tools ? " tools" : ""}`,
       baseline: remembered,
       fn: () => {
         // Every request of the agent, as runToolLoop makes them (one
@@ -224,7 +249,7 @@ for (const [name, tokenizer] of Object.entries(tokenizers)) {
         for (const size of turns.sizes) {
           history.push(...turns.all.slice(history.length, size));
           assertValidHistory(history, false);
-          fit(history, remembered ? kept : fresh(tokenizer), 32_768);
+          fit(history, remembered ? kept : fresh(tokenizer), 32_768, tools);
         }
       },
     });
