@@ -19,12 +19,12 @@ import { expected, render, scripts } from "./_wire_model.ts";
 
 const ask = [{ role: "user" as const, content: "hi" }];
 
-Deno.test("StreamedCompletion hands out the first delta before decoding the rest of the read it came in", async () => {
-  await using server = await startMockServer();
-  const content = Array.from({ length: 3000 }, (_, i) => `w${i} `).join("");
-  // One write: the first read holds the role chunk, the first delta and many more.
-  server.enqueue({ sse: chatCompletionStream({ content }), writes: "whole" });
-  let fed = 0;
+/**
+ * A stream of the chat API read straight from a server, its decoder's
+ * feeding counted: calls, and characters.
+ */
+function countedStream(baseUrl: string) {
+  const fed = { calls: 0, characters: 0 };
   const chat = chatCompletionsApi.reader;
   const reader: AnswerReader = {
     ...chat,
@@ -32,13 +32,14 @@ Deno.test("StreamedCompletion hands out the first delta before decoding the rest
       const decoder = chat.stream(options);
       const feed = decoder.feed.bind(decoder);
       decoder.feed = (text) => {
-        fed += text.length;
+        fed.calls++;
+        fed.characters += text.length;
         return feed(text);
       };
       return decoder;
     },
   };
-  const url = `${server.url}/v1/chat/completions`;
+  const url = `${baseUrl}/v1/chat/completions`;
   const stream = new StreamedCompletion({
     async open(stop) {
       const watchdog = new RequestWatchdog(DEFAULT_TIMEOUTS, url, stop);
@@ -56,10 +57,19 @@ Deno.test("StreamedCompletion hands out the first delta before decoding the rest
     splitHarmony: true,
     maxResponseBytes: Infinity,
   });
+  return { stream, fed };
+}
+
+Deno.test("StreamedCompletion hands out the first delta before decoding the rest of the read it came in", async () => {
+  await using server = await startMockServer();
+  const content = Array.from({ length: 3000 }, (_, i) => `w${i} `).join("");
+  // One write: the first read holds the role chunk, the first delta and many more.
+  server.enqueue({ sse: chatCompletionStream({ content }), writes: "whole" });
+  const { stream, fed } = countedStream(server.url);
   const fedAt: number[] = [];
   let got = "";
   for await (const delta of stream) {
-    fedAt.push(fed);
+    fedAt.push(fed.characters);
     got += delta.content ?? "";
   }
   assert.equal(got, content);
@@ -74,6 +84,26 @@ Deno.test("StreamedCompletion hands out the first delta before decoding the rest
     `${fedAt[1]} characters decoded by the second`,
   );
   assert.equal((await stream.completion()).choices[0].message.content, content);
+});
+
+Deno.test("a stream that opens with a flood of keep-alives decodes them in one piece after the first 64 lines", async () => {
+  await using server = await startMockServer();
+  const sse = ": keep-alive\n\n".repeat(5_000) +
+    chatCompletionStream({ content: "Hello there" });
+  server.enqueue({ sse, writes: "whole" });
+  const { stream, fed } = countedStream(server.url);
+  let calls = -1;
+  let got = "";
+  for await (const delta of stream) {
+    if (calls < 0) calls = fed.calls;
+    got += delta.content ?? "";
+  }
+  assert.equal(got, "Hello there");
+  // 64 lines one by one, then each read whole (a few reads of 75 KB).
+  assert.ok(
+    calls >= 64 && calls < 64 + 20,
+    `${calls} feeds before the first delta`,
+  );
 });
 
 /** Endings the text itself decides: the stream is over when its read is decoded. */

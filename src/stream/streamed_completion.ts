@@ -108,6 +108,8 @@ export class StreamedCompletion implements ChatStream {
   #draining = false;
   /** Whether a delta has been queued yet. */
   #firstDelta = false;
+  /** How many more lines are decoded one by one while no delta has come. */
+  #linesToFirstDelta = 64;
   /** The part of the first read after its first delta, not decoded yet, and when it came. */
   #rest: string | undefined;
   #restAt = 0;
@@ -277,7 +279,11 @@ export class StreamedCompletion implements ChatStream {
   #digestToFirstDelta(piece: string): void {
     let from = 0;
     while (from < piece.length && this.#state === "reading") {
-      const lineEnd = piece.indexOf("\n", from);
+      // Line by line for the first lines only: a stream that opens with a
+      // flood of keep-alives is decoded in one piece after them.
+      const lineEnd = this.#linesToFirstDelta-- > 0
+        ? piece.indexOf("\n", from)
+        : -1;
       const to = lineEnd < 0 ? piece.length : lineEnd + 1;
       this.#digest(
         from === 0 && to === piece.length ? piece : piece.slice(from, to),
