@@ -7,7 +7,12 @@
 
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@^4.3.0";
-import { AbortError, type ChatCompletion, GptOssClient } from "../mod.ts";
+import {
+  AbortError,
+  type ChatCompletion,
+  GptOssClient,
+  GptOssError,
+} from "../mod.ts";
 import { chatCompletionsApi } from "../src/api/chat/mod.ts";
 import { DEFAULT_TIMEOUTS } from "../src/http/timeouts.ts";
 import { RequestWatchdog } from "../src/http/watchdog.ts";
@@ -23,7 +28,10 @@ const ask = [{ role: "user" as const, content: "hi" }];
  * A stream of the chat API read straight from a server, its decoder's
  * feeding counted: calls, and characters.
  */
-function countedStream(baseUrl: string) {
+function countedStream(
+  baseUrl: string,
+  faults: { signal?: AbortSignal; failOn?: string } = {},
+) {
   const fed = { calls: 0, characters: 0 };
   const chat = chatCompletionsApi.reader;
   const reader: AnswerReader = {
@@ -34,6 +42,10 @@ function countedStream(baseUrl: string) {
       decoder.feed = (text) => {
         fed.calls++;
         fed.characters += text.length;
+        // A decoder with a bug: an error that is not the library's own.
+        if (faults.failOn && text.includes(faults.failOn)) {
+          throw new TypeError("a decoder bug");
+        }
         return feed(text);
       };
       return decoder;
@@ -42,7 +54,10 @@ function countedStream(baseUrl: string) {
   const url = `${baseUrl}/v1/chat/completions`;
   const stream = new StreamedCompletion({
     async open(stop) {
-      const watchdog = new RequestWatchdog(DEFAULT_TIMEOUTS, url, stop);
+      const signal = faults.signal
+        ? AbortSignal.any([faults.signal, stop])
+        : stop;
+      const watchdog = new RequestWatchdog(DEFAULT_TIMEOUTS, url, signal);
       const response = await fetch(url, {
         method: "POST",
         body: "{}",
@@ -104,6 +119,37 @@ Deno.test("a stream that opens with a flood of keep-alives decodes them in one p
     calls >= 64 && calls < 64 + 20,
     `${calls} feeds before the first delta`,
   );
+});
+
+Deno.test("whatever the decoder throws while decoding the rest of the first read ends the stream with a typed error, whichever way the caller goes on", async () => {
+  await using server = await startMockServer();
+  const content = Array.from({ length: 300 }, (_, i) => `w${i} `).join("");
+  for (const way of ["next", "break", "abort", "completion"] as const) {
+    server.enqueue({ sse: chatCompletionStream({ content }), writes: "whole" });
+    const controller = new AbortController();
+    const { stream } = countedStream(server.url, {
+      signal: controller.signal,
+      failOn: '" w5"',
+    });
+    const iterator = stream[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    assert.equal(first.done, false, way);
+    let thrown: unknown;
+    if (way === "next") thrown = await iterator.next().catch((e) => e);
+    else if (way === "break") await iterator.return!();
+    else if (way === "abort") {
+      controller.abort(new Error("enough"));
+      thrown = await iterator.next().catch((e) => e);
+    }
+    const settled = await Promise.race([
+      stream.completion().catch((e) => e),
+      new Promise((r) => setTimeout(() => r("hung"), 1000)),
+    ]);
+    assert.ok(settled instanceof GptOssError, `${way}: ${settled}`);
+    assert.match(settled.message, /a decoder bug/, way);
+    assert.ok(settled.cause instanceof TypeError, way);
+    if (thrown !== undefined) assert.equal(thrown, settled, way);
+  }
 });
 
 /** Endings the text itself decides: the stream is over when its read is decoded. */

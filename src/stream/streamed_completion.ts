@@ -308,6 +308,8 @@ export class StreamedCompletion implements ChatStream {
     this.#arrivedAt = this.#restAt;
     try {
       this.#digest(rest, false);
+    } catch (error) {
+      this.#fail(error); // as in #fill: whatever the decoder throws ends the stream
     } finally {
       this.#arrivedAt = undefined;
     }
