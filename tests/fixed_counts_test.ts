@@ -271,3 +271,26 @@ Deno.test("a few dozen fixed texts are remembered per tokenizer, the oldest forg
   assert.equal(countedAgain(64), false, "the newest are kept");
   assert.equal(countedAgain(0), true, "the oldest was forgotten");
 });
+
+Deno.test("the fixed texts kept per tokenizer are at most 1 MiB in all; a larger one is not kept", () => {
+  const tokenizer = recording(estimatingTokenizer);
+  const big = (i: number, size: number): ChatMessage[] => [
+    { role: "system", content: `${i} ${"word ".repeat(size / 5)}` },
+    { role: "user", content: "Hi" },
+  ];
+  const countedAgain = (i: number, size: number) => {
+    tokenizer.seen.length = 0;
+    countMessageTokens(big(i, size), { tokenizer, currentDate });
+    return tokenizer.seen.some((t) => t.includes(`${i} word`));
+  };
+  // Three of 300,000 characters fit; a fourth pushes the first out.
+  for (const i of [1, 2, 3]) assert.equal(countedAgain(i, 300_000), true);
+  assert.equal(countedAgain(1, 300_000), false, "remembered");
+  assert.equal(countedAgain(4, 300_000), true);
+  assert.equal(countedAgain(1, 300_000), true, "the oldest was forgotten");
+  assert.equal(countedAgain(4, 300_000), false, "the newest is kept");
+  // One over the budget alone is counted each time, and pushes nothing out.
+  assert.equal(countedAgain(5, 1_100_000), true);
+  assert.equal(countedAgain(5, 1_100_000), true, "not kept");
+  assert.equal(countedAgain(4, 300_000), false, "still kept");
+});

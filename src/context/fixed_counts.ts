@@ -8,8 +8,8 @@
  * the text counted: whatever changes in the instructions, the tools or the
  * options changes that text and is counted anew, and nothing is mutable
  * behind the key. The text is rendered on every request (about a tenth of
- * the cost); a few dozen texts are kept per tokenizer, the oldest forgotten
- * first.
+ * the cost); 64 texts of at most 1 MiB in all are kept per tokenizer, the
+ * oldest forgotten first.
  *
  * @module
  */
@@ -18,23 +18,38 @@ import type { Piece } from "../harmony/encoding.ts";
 import { countPieces, countRenderedTokens } from "./rendered_tokens.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
-/** How many fixed texts are remembered per tokenizer. */
+/** How many fixed texts are remembered per tokenizer, and how many characters of them. */
 const KEPT = 64;
+const KEPT_CHARACTERS = 1 << 20;
 
-const counts = new WeakMap<Tokenizer, Map<string, number>>();
+/** One tokenizer's remembered counts, oldest first, and the length of their keys. */
+interface Known {
+  counts: Map<string, number>;
+  characters: number;
+}
+
+const known = new WeakMap<Tokenizer, Known>();
 
 function remembered(
   tokenizer: Tokenizer,
   key: string,
   count: () => number,
 ): number {
-  let known = counts.get(tokenizer);
-  if (!known) counts.set(tokenizer, known = new Map());
-  let n = known.get(key);
-  if (n === undefined) {
-    n = count();
-    if (known.size >= KEPT) known.delete(known.keys().next().value!);
-    known.set(key, n);
+  let mine = known.get(tokenizer);
+  if (!mine) known.set(tokenizer, mine = { counts: new Map(), characters: 0 });
+  let n = mine.counts.get(key);
+  if (n !== undefined) return n;
+  n = count();
+  if (key.length > KEPT_CHARACTERS) return n; // too large to keep
+  mine.counts.set(key, n);
+  mine.characters += key.length;
+  // The estimator is one object for the whole process: what it keeps stays.
+  while (
+    mine.counts.size > KEPT || mine.characters > KEPT_CHARACTERS
+  ) {
+    const oldest: string = mine.counts.keys().next().value!;
+    mine.counts.delete(oldest);
+    mine.characters -= oldest.length;
   }
   return n;
 }
