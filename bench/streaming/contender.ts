@@ -7,7 +7,9 @@
  * same with an `AbortController`'s signal given to `fetch`, as a client that
  * can be cancelled does; `timer`: raw fetch with one timer set and cleared
  * around each request; `guarded`: both, as a client that can be cancelled
- * and times out with a timer per request does).
+ * and times out with a timer per request does). With `ttft-mixed` and
+ * several of those, comma-separated, they take turns request by request
+ * (600 rounds after 100 of warming up) and it prints each one's median.
  *
  * ```sh
  * deno run --allow-net=127.0.0.1 --allow-read --allow-env bench/streaming/contender.ts plain http://127.0.0.1:PORT/vllm-both/bulk vllm-both 1200,500,0
@@ -152,48 +154,71 @@ function ignore(): void {}
 
 const read = contenders[which];
 const TTFT_CONTENDERS = ["floor", "signal", "timer", "guarded", "client"];
-if (mode === "ttft" ? !TTFT_CONTENDERS.includes(which) : !read) {
+// "ttft-mixed": several contenders, comma-separated, in one process.
+const mixed = mode === "ttft-mixed" ? which.split(",") : [which];
+if (
+  mode?.startsWith("ttft")
+    ? !mixed.every((c) => TTFT_CONTENDERS.includes(c))
+    : !read
+) {
   throw new Error(`unknown contender ${which}`);
 }
 
-if (mode === "ttft") {
-  // Time to the first delta (the floor: to the first decoded text).
-  const times: number[] = [];
+/** One request's time to its first delta (the floor: to its first decoded text). */
+async function firstDelta(kind: string, client: GptOssClient): Promise<number> {
+  const started = performance.now();
+  if (kind === "client") {
+    for await (const _ of client.streamResponse(ask)) break;
+    return performance.now() - started;
+  }
+  // "timer": raw fetch with one timer set and cleared around it, as a
+  // client that times a request out with a timer of its own does;
+  // "signal" gives fetch a signal, as any client that can be cancelled
+  // must; "guarded" does both.
+  const timer = kind === "timer" || kind === "guarded"
+    ? setTimeout(ignore, 60_000)
+    : undefined;
+  const signal = kind === "signal" || kind === "guarded"
+    ? new AbortController().signal
+    : undefined;
+  const response = await post(signal);
+  const reader = response.body!.pipeThrough(new TextDecoderStream())
+    .getReader();
+  await reader.read();
+  const ms = performance.now() - started;
+  clearTimeout(timer);
+  await reader.cancel();
+  return ms;
+}
+
+const medianOf = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+if (mode === "ttft" || mode === "ttft-mixed") {
   const client = new GptOssClient({
     baseUrl,
     model: "openai/gpt-oss-20b",
     maxRetries: 0,
   });
-  for (let i = 0; i < 200; i++) {
-    const started = performance.now();
-    if (which !== "client") {
-      // "timer": raw fetch with one timer set and cleared around it, as a
-      // client that times a request out with a timer of its own does;
-      // "signal" gives fetch a signal, as any client that can be cancelled
-      // must; "guarded" does both.
-      const timer = which === "timer" || which === "guarded"
-        ? setTimeout(ignore, 60_000)
-        : undefined;
-      const signal = which === "signal" || which === "guarded"
-        ? new AbortController().signal
-        : undefined;
-      const response = await post(signal);
-      const reader = response.body!.pipeThrough(new TextDecoderStream())
-        .getReader();
-      await reader.read();
-      times.push(performance.now() - started);
-      clearTimeout(timer);
-      await reader.cancel();
-    } else {
-      const stream = client.streamResponse(ask);
-      for await (const _ of stream) {
-        times.push(performance.now() - started);
-        break;
+  if (mode === "ttft") {
+    // 200 sequential requests of one contender.
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) times.push(await firstDelta(which, client));
+    console.log(JSON.stringify({ ms: medianOf(times) }));
+  } else {
+    // The contenders take turns request by request, after 100 rounds of
+    // warming up: what the machine does meanwhile falls on all of them.
+    const times: Record<string, number[]> = {};
+    for (let round = 0; round < 700; round++) {
+      for (const kind of mixed) {
+        const ms = await firstDelta(kind, client);
+        if (round >= 100) (times[kind] ??= []).push(ms);
       }
     }
+    const ms: Record<string, number> = {};
+    for (const kind of mixed) ms[kind] = medianOf(times[kind]);
+    console.log(JSON.stringify({ ms }));
   }
-  times.sort((a, b) => a - b);
-  console.log(JSON.stringify({ ms: times[100] }));
 } else {
   let peak = Deno.memoryUsage().rss;
   const sampler = setInterval(
