@@ -12,7 +12,9 @@
  * is thrown only after them. The first delta is handed out before the rest
  * of its read is decoded (a short answer often arrives in one read), and
  * that rest is decoded before anything else is decided: the caller sees
- * what it would had the read been decoded whole.
+ * what it would had the read been decoded whole. After the end marker the
+ * body is read on to its end, briefly, so that its connection is kept for
+ * the next request.
  *
  * @module
  */
@@ -23,6 +25,7 @@ import {
   InvalidResponseError,
 } from "../errors/mod.ts";
 import { excerpt } from "../http/error_body.ts";
+import { cancelWake, type Sleeper, wakeAt } from "../http/shared_timer.ts";
 import { bodyFailure, parseJson, readBody } from "../http/read_body.ts";
 import type { OpenResponse } from "../http/request.ts";
 import type { ChatCompletion, StreamDelta, Truncation } from "../types.ts";
@@ -77,6 +80,16 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({
   value: undefined,
 });
 
+/**
+ * How long, and how many bytes more, a stream reads after its end marker
+ * for the end of the body: a body read to its end leaves the connection to
+ * the next request, where one cancelled short of it is closed (a new
+ * connection, and for HTTPS a new handshake, for every request). Servers
+ * end the body right after the marker.
+ */
+const PAST_END_MS = 100;
+const PAST_END_BYTES = 64 * 1024;
+
 /** Why the request behind a stream is stopped when its caller leaves: never shown. */
 const CALLER_LEFT = Object.freeze({ reason: "the caller stopped reading" });
 
@@ -115,6 +128,11 @@ export class StreamedCompletion implements ChatStream {
   #restAt = 0;
   /** When the text being decoded arrived, if earlier than now: the end is timed by it. */
   #arrivedAt: number | undefined;
+  /** Past the end marker, reading on to the body's end: the wake-up that gives up. */
+  #pastEnd: Sleeper | undefined;
+  #pastEndBytes = 0;
+  /** When the end marker came: the stream is timed by it. */
+  #endedAt: number | undefined;
 
   /** @param source The request and how to read it. */
   constructor(source: StreamSource) {
@@ -201,7 +219,10 @@ export class StreamedCompletion implements ChatStream {
         // What had arrived is decoded first: it may have ended the stream.
         this.#catchUp();
       }
-      if (fired instanceof AbortError && this.#state === "reading") {
+      if (
+        fired instanceof AbortError && this.#state === "reading" &&
+        this.#pastEnd === undefined // an abort after the end changes nothing
+      ) {
         // The caller aborted while not waiting on us: stop now, queue or not.
         this.#queueAt = this.#queue.length;
         this.#fail(fired);
@@ -237,14 +258,26 @@ export class StreamedCompletion implements ChatStream {
         try {
           read = await body.read();
         } catch (cause) {
-          if (this.#state === "reading") {
-            this.#fail(bodyFailure(watchdog, this.#source.url, cause));
-          }
+          if (this.#state !== "reading") return;
+          // Past the end marker, a broken body changes nothing.
+          if (this.#pastEnd !== undefined) this.#end(this.#decoder!);
+          else this.#fail(bodyFailure(watchdog, this.#source.url, cause));
           return;
         } finally {
           watchdog.received();
         }
         if (this.#state !== "reading") return; // the caller left meanwhile
+        if (this.#pastEnd !== undefined) {
+          // What follows the end marker is not read, only waited out.
+          if (
+            read.done ||
+            (this.#pastEndBytes += read.value.byteLength) > PAST_END_BYTES
+          ) {
+            this.#end(this.#decoder!);
+            return;
+          }
+          continue;
+        }
         // A character cut by the end of the body decodes as U+FFFD, as a
         // TextDecoderStream would.
         const piece = read.done
@@ -262,11 +295,30 @@ export class StreamedCompletion implements ChatStream {
   /** Decodes text that arrived; the end of the stream, or its failure, is taken here. */
   #digest(piece: string, bodyDone: boolean): void {
     const decoder = this.#decoder!;
+    if (this.#pastEnd !== undefined) return; // after the end marker
     if (piece !== "") this.#enqueue(decoder.feed(piece));
     if (decoder.failure) {
       this.#enqueue(decoder.flush());
       this.#fail(decoder.failure);
-    } else if (decoder.done || bodyDone) this.#end(decoder);
+    } else if (bodyDone) this.#end(decoder);
+    else if (decoder.done) this.#readToBodyEnd();
+  }
+
+  /**
+   * The end marker came before the end of the body: the stream reads on to
+   * it (not decoding), for at most {@link PAST_END_MS} and
+   * {@link PAST_END_BYTES}, then ends, timed by the marker.
+   */
+  #readToBodyEnd(): void {
+    const body = this.#body!;
+    this.#endedAt = this.#arrivedAt ?? performance.now();
+    // Cancelling settles a pending read as done: the read loop then ends.
+    const sleeper: Sleeper = {
+      due: 0,
+      wake: () => void body.cancel().catch(ignore),
+    };
+    wakeAt(sleeper, Date.now() + PAST_END_MS);
+    this.#pastEnd = sleeper;
   }
 
   /**
@@ -443,6 +495,10 @@ export class StreamedCompletion implements ChatStream {
   #leave(): Promise<IteratorResult<StreamDelta>> {
     // What had arrived is decoded first: it may have ended the stream.
     this.#catchUp();
+    // Past the end marker the answer is whole: the body is let go unread.
+    if (this.#pastEnd !== undefined && this.#state === "reading") {
+      this.#end(this.#decoder!);
+    }
     if (this.#state !== "ended") {
       const decoder = this.#decoder;
       decoder?.flush();
@@ -466,7 +522,8 @@ export class StreamedCompletion implements ChatStream {
     const watchdog = this.#opened?.watchdog;
     if (abort) watchdog?.abort();
     else watchdog?.dispose();
-    // Frees the socket; after the end marker there is nothing left to read.
+    if (this.#pastEnd !== undefined) cancelWake(this.#pastEnd);
+    // A body read to its end is already released; one cut short is closed.
     this.#body?.cancel().catch(ignore);
   }
 
@@ -483,7 +540,7 @@ export class StreamedCompletion implements ChatStream {
       ...(this.#firstTokenAt === undefined
         ? {}
         : { firstTokenAt: this.#firstTokenAt }),
-      endedAt: this.#arrivedAt ?? performance.now(),
+      endedAt: this.#endedAt ?? this.#arrivedAt ?? performance.now(),
     }, this.#truncation);
     this.#review?.(finished);
     return finished;
