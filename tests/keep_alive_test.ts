@@ -136,14 +136,19 @@ Deno.test("an Ollama stream read to its end leaves its connection too", async ()
   assert.ok(server.ports.size <= 2, `${server.ports.size} connections`);
 });
 
-Deno.test("after its end marker a stream waits for the body's end 100 ms at most, not timed in its stats, and an abort meanwhile changes nothing", async () => {
-  await using server = countingServer(() => ({
-    // The whole stream in one write: the end marker is in before any delta is taken.
-    pieces: [encoder.encode(chatCompletionStream({ content: "all of it" }))],
+/**
+ * A server that writes a whole stream at once (the end marker is in before
+ * any delta is taken) and then keeps the body open.
+ */
+const heldOpen = (content: string) =>
+  countingServer(() => ({
+    pieces: [encoder.encode(chatCompletionStream({ content }))],
     gapMs: 0,
-    // The server keeps the body open after the end marker.
     after: { openMs: 10_000 },
   }));
+
+Deno.test("after its end marker a stream waits for the body's end 100 ms at most, not timed in its stats, and an abort meanwhile changes nothing", async () => {
+  await using server = heldOpen("all of it");
   const client = new GptOssClient({ baseUrl: server.url, model: "m" });
   for (const abort of [false, true]) {
     const controller = new AbortController();
@@ -201,11 +206,7 @@ Deno.test("after its end marker a stream reads at most 64 KiB more before lettin
 });
 
 Deno.test("a caller that leaves after the last delta, with the body's end still to come, gets the whole answer", async () => {
-  await using server = countingServer(() => ({
-    pieces: [encoder.encode(chatCompletionStream({ content: "whole" }))],
-    gapMs: 0,
-    after: { openMs: 10_000 },
-  }));
+  await using server = heldOpen("whole");
   const client = new GptOssClient({ baseUrl: server.url, model: "m" });
   const stream = client.streamResponse(ask);
   let got = "";
