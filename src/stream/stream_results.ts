@@ -48,6 +48,7 @@ function deltaOf(choice: ChatCompletion["choices"][number]): StreamDelta {
   return delta;
 }
 
+/** Whether a delta carries generated text or a tool call (for the time to first token). */
 export function carriesTokens(delta: StreamDelta): boolean {
   return delta.content !== undefined || delta.reasoning !== undefined ||
     delta.toolCalls !== undefined;

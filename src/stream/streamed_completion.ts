@@ -216,16 +216,14 @@ export class StreamedCompletion implements ChatStream {
     for (;;) {
       const fired = this.#opened?.watchdog.fired;
       if (fired instanceof AbortError && this.#state === "reading") {
-        // What had arrived is decoded first: it may have ended the stream.
+        // What had arrived is decoded first: it may have ended the stream,
+        // and an abort after the end marker changes nothing.
         this.#catchUp();
-      }
-      if (
-        fired instanceof AbortError && this.#state === "reading" &&
-        this.#pastEnd === undefined // an abort after the end changes nothing
-      ) {
-        // The caller aborted while not waiting on us: stop now, queue or not.
-        this.#queueAt = this.#queue.length;
-        this.#fail(fired);
+        if (this.#state === "reading" && this.#pastEnd === undefined) {
+          // The caller aborted while not waiting on us: stop now, queue or not.
+          this.#queueAt = this.#queue.length;
+          this.#fail(fired);
+        }
       }
       if (this.#queueAt < this.#queue.length) {
         return { value: this.#queue[this.#queueAt++], done: false };
@@ -268,7 +266,7 @@ export class StreamedCompletion implements ChatStream {
         }
         if (this.#state !== "reading") return; // the caller left meanwhile
         if (this.#pastEnd !== undefined) {
-          // What follows the end marker is not read, only waited out.
+          // What follows the end marker is read to its end, not decoded.
           if (
             read.done ||
             (this.#pastEndBytes += read.value.byteLength) > PAST_END_BYTES
@@ -294,8 +292,8 @@ export class StreamedCompletion implements ChatStream {
 
   /** Decodes text that arrived; the end of the stream, or its failure, is taken here. */
   #digest(piece: string, bodyDone: boolean): void {
-    const decoder = this.#decoder!;
     if (this.#pastEnd !== undefined) return; // after the end marker
+    const decoder = this.#decoder!;
     if (piece !== "") this.#enqueue(decoder.feed(piece));
     if (decoder.failure) {
       this.#enqueue(decoder.flush());
